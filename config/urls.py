@@ -1,0 +1,22 @@
+"""Top-level URLs: sign in/out, the admin, and the apps' pages."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "Improvement tracker administration"
+admin.site.site_title = "Improvement tracker"
+admin.site.index_title = "Plans, people and reporting periods"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="plan-list"), name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=False),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("improvement.urls")),
+]

@@ -1,0 +1,367 @@
+"""The admin for plan administrators: plans edit their key, sections and objectives inline,
+objectives their actions, actions their milestones and (append-only) progress updates.
+
+List pages show the status as at today and the overdue flag, worked out by the same
+`improvement.history` functions the pages use, for the whole page in a fixed number of
+queries.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from improvement.fields import ItemListField
+from improvement.history import objective_states_as_at, plan_states_as_at
+from improvement.models import (
+    Action,
+    AreaForDevelopment,
+    Milestone,
+    Objective,
+    Plan,
+    ProgressUpdate,
+    ReportingPeriod,
+    Section,
+    StatusKeyEntry,
+)
+from improvement.status import Status, as_status
+from improvement.templatetags.tracker import status_tag
+
+
+def _badge(status) -> str:
+    return render_to_string("includes/status_tag.html", status_tag(status))
+
+
+# -- plans ---------------------------------------------------------------------------
+
+
+class StatusKeyInline(admin.TabularInline):
+    model = StatusKeyEntry
+    extra = 0
+    verbose_name_plural = "Status key (the plan's own label for each status)"
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = Objective
+    extra = 0
+    fields = ["reference", "title", "section", "owner"]
+    autocomplete_fields = ["owner"]
+    show_change_link = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section":
+            plan_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = (
+                Section.objects.filter(plan_id=plan_id) if plan_id else Section.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class _StatesOnPage:
+    """Works out the states of the objects on one change-list page, once, for its columns.
+
+    The page's rows are evaluated here and each gets its state as an attribute; the
+    change list renders those same (cached) instances.
+    """
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        rows = list(changelist.result_list)
+        states = self.states_for(rows)
+        for row in rows:
+            row.state_today = states.get(row.pk)
+        return changelist
+
+    def state(self, obj):
+        return getattr(obj, "state_today", None)
+
+
+@admin.register(Plan)
+class PlanAdmin(_StatesOnPage, admin.ModelAdmin):
+    list_display = ["title", "organisation", "kind", "status", "overdue"]
+    list_filter = ["kind", "rollup_rule", "organisation"]
+    search_fields = ["title", "organisation", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [StatusKeyInline, SectionInline, ObjectiveInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "organisation", "kind", "reports_to", "description"]}),
+        ("Dates", {"fields": ["start_date", "end_date"]}),
+        ("Roll-up", {"fields": ["rollup_rule", "off_track_threshold", "at_risk_threshold"]}),
+    ]
+
+    def states_for(self, plans):
+        today = timezone.localdate()
+        return {
+            s.plan.pk: s
+            for s in plan_states_as_at(Plan.objects.filter(pk__in=[p.pk for p in plans]), today)
+        }
+
+    @admin.display(description="Status today")
+    def status(self, plan):
+        state = self.state(plan)
+        return _badge(state.status) if state else "–"
+
+    @admin.display(description="Overdue actions")
+    def overdue(self, plan):
+        state = self.state(plan)
+        return state.overdue_count if state else "–"
+
+
+# -- objectives ----------------------------------------------------------------------
+
+
+class ActionInline(admin.StackedInline):
+    model = Action
+    extra = 0
+    fields = [
+        ("reference", "owner"),
+        "title",
+        ("responsible", "timescale", "due_date"),
+        "benefit",
+        "steps",
+        "source_reference",
+    ]
+    autocomplete_fields = ["owner"]
+    show_change_link = True
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(_StatesOnPage, admin.ModelAdmin):
+    list_display = ["reference", "display_title", "plan", "section", "owner", "status", "overdue"]
+    list_display_links = ["reference", "display_title"]
+    list_filter = ["plan", "section", ("owner", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["plan", "section", "owner"]
+    search_fields = ["reference", "title", "description"]
+    autocomplete_fields = ["owner"]
+    inlines = [ActionInline]
+    ordering = ["plan", "section__position", "sort_key"]
+
+    def states_for(self, objectives):
+        if not objectives:
+            return {}
+        states = objective_states_as_at(
+            Objective.objects.filter(pk__in=[o.pk for o in objectives]), timezone.localdate()
+        )
+        return {s.objective.pk: s for s in states}
+
+    @admin.display(description="Title")
+    def display_title(self, objective):
+        return objective.display_title
+
+    @admin.display(description="Status today")
+    def status(self, objective):
+        state = self.state(objective)
+        return _badge(state.status) if state else "–"
+
+    @admin.display(description="Overdue actions")
+    def overdue(self, objective):
+        state = self.state(objective)
+        return len(state.overdue_actions) if state else "–"
+
+
+# -- actions -------------------------------------------------------------------------
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    achievements = ItemListField()
+    evidence = ItemListField()
+
+    class Meta:
+        model = ProgressUpdate
+        fields = [
+            "action",
+            "objective",
+            "period",
+            "as_at",
+            "status",
+            "narrative",
+            "achievements",
+            "evidence",
+            "author",
+        ]
+
+
+class UpdateInline(admin.StackedInline):
+    """Updates are append-only: earlier ones are shown read-only, new ones can be added."""
+
+    model = ProgressUpdate
+    form = ProgressUpdateForm
+    fk_name = "action"
+    extra = 0
+    fields = ["as_at", "period", "status", "narrative", "achievements", "evidence", "author"]
+    autocomplete_fields = ["author"]
+    ordering = ["-as_at", "-recorded_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _current_status_annotations(today):
+    newest = ("-as_at", "-recorded_at", "-id")
+    updates = ProgressUpdate.objects.filter(action=OuterRef("pk"), as_at__lte=today)
+    return {
+        "rated_status": Subquery(updates.exclude(status="").order_by(*newest).values("status")[:1]),
+        "has_update": Exists(updates),
+    }
+
+
+def _current_status_expression():
+    # No update at all: not started. Updates but none rated: no status ("").
+    return Case(
+        When(has_update=False, then=Value(Status.NOT_STARTED.value)),
+        When(rated_status__isnull=True, then=Value("")),
+        default="rated_status",
+        output_field=CharField(),
+    )
+
+
+class ActionStatusFilter(admin.SimpleListFilter):
+    title = "status today"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*Status.choices, ("none", "No status")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return queryset.filter(current_status="")
+        if value in Status.values:
+            return queryset.filter(current_status=value)
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "overdue"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Overdue"), ("no", "Not overdue")]
+
+    def queryset(self, request, queryset):
+        overdue = Q(due_date__lt=timezone.localdate()) & ~Q(current_status=Status.COMPLETE.value)
+        if self.value() == "yes":
+            return queryset.filter(overdue)
+        if self.value() == "no":
+            return queryset.exclude(overdue)
+        return queryset
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["reference", "short_title", "plan", "owner", "due_date", "status", "overdue"]
+    list_display_links = ["reference", "short_title"]
+    list_filter = [
+        ("objective__plan", admin.RelatedOnlyFieldListFilter),
+        ActionStatusFilter,
+        OverdueFilter,
+        ("owner", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["objective__plan", "owner"]
+    search_fields = ["reference", "title", "responsible"]
+    autocomplete_fields = ["owner", "objective"]
+    inlines = [MilestoneInline, UpdateInline]
+    fieldsets = [
+        (None, {"fields": ["objective", "reference", "title", "source_reference"]}),
+        ("Who and when", {"fields": ["owner", "responsible", "timescale", "due_date"]}),
+        ("Detail", {"fields": ["benefit", "steps"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(**_current_status_annotations(timezone.localdate()))
+            .annotate(current_status=_current_status_expression())
+        )
+
+    @admin.display(description="Title")
+    def short_title(self, action):
+        return str(action).split(" ", 1)[1] if " " in str(action) else action.title
+
+    @admin.display(description="Plan", ordering="objective__plan__title")
+    def plan(self, action):
+        return action.objective.plan
+
+    @admin.display(description="Status today", ordering="current_status")
+    def status(self, action):
+        return _badge(as_status(action.current_status))
+
+    @admin.display(description="Overdue", boolean=True)
+    def overdue(self, action):
+        status = as_status(action.current_status)
+        return bool(
+            action.due_date and action.due_date < timezone.localdate() and status != Status.COMPLETE
+        )
+
+
+# -- updates and periods -------------------------------------------------------------
+
+
+class AreaInline(admin.TabularInline):
+    model = AreaForDevelopment
+    extra = 1
+    fields = ["position", "description", "timescale", "due_date"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    """Add an update, or read one; stored updates cannot be changed or deleted here."""
+
+    form = ProgressUpdateForm
+    list_display = ["__str__", "subject_plan", "as_at", "status_badge", "author", "recorded_at"]
+    list_filter = ["status", "period", ("author", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["action__objective__plan", "objective__plan", "author"]
+    search_fields = ["action__reference", "objective__reference", "narrative"]
+    date_hierarchy = "as_at"
+    autocomplete_fields = ["action", "objective", "author"]
+    inlines = [AreaInline]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Plan")
+    def subject_plan(self, update):
+        subject = update.action.objective if update.action else update.objective
+        return subject.plan
+
+    @admin.display(description="Status", ordering="status")
+    def status_badge(self, update):
+        return _badge(as_status(update.status))
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["name", "start", "end", "update_deadline"]
+    search_fields = ["name"]
+    date_hierarchy = "start"
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "plan", "position"]
+    list_filter = ["plan"]
+    search_fields = ["title"]

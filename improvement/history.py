@@ -1,0 +1,327 @@
+"""Status "as at" any date, from the dated progress updates alone, and what changed.
+
+`plan_states_as_at(plans, as_at)` is the one place statuses are worked out: for every
+action the latest update dated on or before `as_at` that gives a status (none at all:
+not started), for every objective the roll-up of its actions and its own assessed
+status, for every plan the roll-up of its objectives. Nothing is stored or recomputed
+by hand, so a report drawn as at June is the same in December.
+
+The number of queries is fixed (objectives, actions, the updates they point to, and the
+plans' keys), however many plans, objectives or actions there are.
+
+An objective feeds its plan with the status its actions give it; one with no actions
+(e.g. a requirement in an improvement-notice review) feeds its assessed status. Where
+both exist and the assessment is kinder than the actions, the objective is flagged.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+
+from improvement.models import Action, Objective, Plan, ProgressUpdate, Section, StatusKeyEntry
+from improvement.rollup import Child, Rollup, is_kinder, is_overdue, rollup_status
+from improvement.status import DISPLAY_ORDER, SEVERITY, Status, as_status
+
+_NEWEST_FIRST = ("-as_at", "-recorded_at", "-id")
+
+
+@dataclass
+class ActionState:
+    action: Action
+    status: Status | None
+    status_since: date | None
+    latest_update: ProgressUpdate | None
+    overdue: bool
+
+    @property
+    def last_updated_on(self) -> date | None:
+        return self.latest_update.as_at if self.latest_update else None
+
+
+@dataclass
+class ObjectiveState:
+    objective: Objective
+    actions: list[ActionState]
+    derived: Rollup
+    assessed: Status | None
+    assessed_update: ProgressUpdate | None
+    latest_update: ProgressUpdate | None
+
+    @property
+    def status(self) -> Status | None:
+        """What this objective feeds into its plan."""
+        return self.derived.status if self.derived.status is not None else self.assessed
+
+    @property
+    def basis(self) -> Literal["actions", "assessment"] | None:
+        if self.derived.status is not None:
+            return "actions"
+        return "assessment" if self.assessed is not None else None
+
+    @property
+    def assessment_kinder(self) -> bool:
+        return is_kinder(self.assessed, self.derived.status)
+
+    @property
+    def overdue_actions(self) -> list[ActionState]:
+        return [a for a in self.actions if a.overdue]
+
+
+@dataclass
+class SectionGroup:
+    section: Section | None
+    objectives: list[ObjectiveState]
+
+
+@dataclass
+class PlanState:
+    plan: Plan
+    as_at: date
+    objectives: list[ObjectiveState]
+    rollup: Rollup
+    action_counts: Counter = field(default_factory=Counter)
+
+    @property
+    def status(self) -> Status | None:
+        return self.rollup.status
+
+    @property
+    def actions(self) -> list[ActionState]:
+        return [a for o in self.objectives for a in o.actions]
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for a in self.actions if a.overdue)
+
+    @property
+    def unrated_action_count(self) -> int:
+        return self.action_counts.get(None, 0)
+
+    def action_count(self, status: Status) -> int:
+        return self.action_counts.get(status, 0)
+
+    def action_status_counts(self) -> list[tuple[Status, int]]:
+        return [(s, self.action_counts.get(s, 0)) for s in DISPLAY_ORDER]
+
+    def sections(self) -> list[SectionGroup]:
+        """Objectives grouped under their sections, in plan order (unsectioned first)."""
+        groups: list[SectionGroup] = []
+        for state in self.objectives:
+            section = state.objective.section
+            if not groups or groups[-1].section != section:
+                groups.append(SectionGroup(section, []))
+            groups[-1].objectives.append(state)
+        return groups
+
+
+def _latest_update_id(fk: str, as_at: date, *, rated: bool) -> Subquery:
+    updates = ProgressUpdate.objects.filter(**{fk: OuterRef("pk")}, as_at__lte=as_at)
+    if rated:
+        updates = updates.exclude(status="")
+    return Subquery(updates.order_by(*_NEWEST_FIRST).values("id")[:1])
+
+
+def _action_states(actions: QuerySet[Action], as_at: date, updates: dict) -> list[ActionState]:
+    states = []
+    for action in actions:
+        rated = updates.get(action.rated_id)
+        latest = updates.get(action.latest_id)
+        if rated is not None:
+            status = as_status(rated.status)
+        elif latest is None:
+            status = Status.NOT_STARTED  # nothing reported yet
+        else:
+            status = None  # reported on, but no update gives a status
+        states.append(
+            ActionState(
+                action=action,
+                status=status,
+                status_since=rated.as_at if rated else None,
+                latest_update=latest,
+                overdue=is_overdue(due_date=action.due_date, status=status, as_at=as_at),
+            )
+        )
+    return states
+
+
+def _with_latest(queryset: QuerySet, fk: str, as_at: date) -> list:
+    return list(
+        queryset.annotate(
+            latest_id=_latest_update_id(fk, as_at, rated=False),
+            rated_id=_latest_update_id(fk, as_at, rated=True),
+        )
+    )
+
+
+def _fetch_updates(*rows: list) -> dict[int, ProgressUpdate]:
+    wanted = {x.latest_id for r in rows for x in r} | {x.rated_id for r in rows for x in r}
+    wanted.discard(None)
+    return ProgressUpdate.objects.in_bulk(wanted) if wanted else {}
+
+
+def _objective_states(
+    objectives: QuerySet[Objective], actions: QuerySet[Action], as_at: date, plans: list[Plan]
+) -> list[ObjectiveState]:
+    """States of `objectives`, each rolled up from its actions among `actions`."""
+    objective_rows = _with_latest(
+        objectives.select_related("section", "owner").order_by(
+            "plan_id", F("section__position").asc(nulls_first=True), "section_id", "sort_key", "id"
+        ),
+        "objective",
+        as_at,
+    )
+    action_rows = _with_latest(
+        actions.select_related("owner").order_by("objective_id", "sort_key", "id"),
+        "action",
+        as_at,
+    )
+    updates = _fetch_updates(objective_rows, action_rows)
+    actions_by_objective: dict[int, list[ActionState]] = defaultdict(list)
+    for state in _action_states(action_rows, as_at, updates):
+        actions_by_objective[state.action.objective_id].append(state)
+
+    plans_by_id = {plan.id: plan for plan in plans}
+    states = []
+    for objective in objective_rows:
+        plan = plans_by_id[objective.plan_id]
+        objective.plan = plan  # so templates reach the plan without a query
+        action_states = actions_by_objective.get(objective.id, [])
+        for state in action_states:
+            state.action.objective = objective
+        assessed_update = updates.get(objective.rated_id)
+        states.append(
+            ObjectiveState(
+                objective=objective,
+                actions=action_states,
+                derived=rollup_status(
+                    [
+                        Child(a.action.reference, a.status, a.overdue, "action")
+                        for a in action_states
+                    ],
+                    rule=plan.rollup_rule,
+                    off_track_threshold=plan.off_track_threshold,
+                    at_risk_threshold=plan.at_risk_threshold,
+                    noun_plural="actions",
+                ),
+                assessed=as_status(assessed_update.status) if assessed_update else None,
+                assessed_update=assessed_update,
+                latest_update=updates.get(objective.latest_id),
+            )
+        )
+    return states
+
+
+def _with_key(plans: QuerySet[Plan]) -> list[Plan]:
+    return list(
+        plans.prefetch_related(Prefetch("status_key", queryset=StatusKeyEntry.objects.all()))
+    )
+
+
+def plan_states_as_at(plans: QuerySet[Plan], as_at: date) -> list[PlanState]:
+    """The state of each plan (its objectives and actions) as at the end of `as_at`."""
+    plan_list = _with_key(plans)
+    if not plan_list:
+        return []
+    objective_states = _objective_states(
+        Objective.objects.filter(plan__in=plan_list),
+        Action.objects.filter(objective__plan__in=plan_list),
+        as_at,
+        plan_list,
+    )
+    by_plan: dict[int, list[ObjectiveState]] = defaultdict(list)
+    for state in objective_states:
+        by_plan[state.objective.plan_id].append(state)
+
+    result = []
+    for plan in plan_list:
+        states = by_plan.get(plan.id, [])
+        result.append(
+            PlanState(
+                plan=plan,
+                as_at=as_at,
+                objectives=states,
+                rollup=rollup_status(
+                    [
+                        Child(o.objective.reference, o.status, bool(o.overdue_actions), "objective")
+                        for o in states
+                    ],
+                    rule=plan.rollup_rule,
+                    off_track_threshold=plan.off_track_threshold,
+                    at_risk_threshold=plan.at_risk_threshold,
+                    noun_plural="objectives",
+                ),
+                action_counts=Counter(a.status for o in states for a in o.actions),
+            )
+        )
+    return result
+
+
+def plan_state_as_at(plan: Plan, as_at: date) -> PlanState:
+    return plan_states_as_at(Plan.objects.filter(pk=plan.pk), as_at)[0]
+
+
+def objective_states_as_at(objectives: QuerySet[Objective], as_at: date) -> list[ObjectiveState]:
+    """The states of some objectives, without working out the rest of their plans."""
+    plans = _with_key(Plan.objects.filter(objectives__in=objectives).distinct())
+    return _objective_states(
+        objectives, Action.objects.filter(objective__in=objectives), as_at, plans
+    )
+
+
+def objective_state_as_at(objective: Objective, as_at: date) -> ObjectiveState:
+    return objective_states_as_at(Objective.objects.filter(pk=objective.pk), as_at)[0]
+
+
+def action_state_as_at(action: Action, as_at: date) -> ActionState:
+    rows = _with_latest(
+        Action.objects.filter(pk=action.pk).select_related("owner"), "action", as_at
+    )
+    state = _action_states(rows, as_at, _fetch_updates(rows))[0]
+    state.action.objective = action.objective
+    return state
+
+
+Direction = Literal["better", "worse", "new", "completed", "no status"]
+
+
+@dataclass(frozen=True)
+class Change:
+    level: Literal["plan", "objective", "action"]
+    item: Plan | Objective | Action
+    before: Status | None
+    after: Status | None
+
+    @property
+    def direction(self) -> Direction:
+        if self.after == Status.COMPLETE:
+            return "completed"
+        if self.before is None:
+            return "new"
+        if self.after is None:
+            return "no status"
+        return "better" if SEVERITY[self.after] < SEVERITY[self.before] else "worse"
+
+
+def changes_between(before: PlanState, after: PlanState) -> list[Change]:
+    """What moved between two states of one plan, plan first, then in plan order."""
+    changes: list[Change] = []
+    if before.status != after.status:
+        changes.append(Change("plan", after.plan, before.status, after.status))
+    old_objectives = {o.objective.id: o for o in before.objectives}
+    old_actions = {a.action.id: a for a in before.actions}
+    for objective in after.objectives:
+        old = old_objectives.get(objective.objective.id)
+        old_status = old.status if old else None
+        if old_status != objective.status:
+            changes.append(Change("objective", objective.objective, old_status, objective.status))
+        for action in objective.actions:
+            old_action = old_actions.get(action.action.id)
+            old_action_status = old_action.status if old_action else None
+            if old_action_status != action.status:
+                changes.append(Change("action", action.action, old_action_status, action.status))
+    return changes

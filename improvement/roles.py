@@ -1,0 +1,55 @@
+"""The roles people hold, as Django groups with model permissions.
+
+Administrator: everything, including users. Plan editor: builds and edits plans in the
+admin. Action owner, Viewer and Clerk read the pages (owners will record progress on
+their own actions, clerks export reports). A person may hold several roles.
+`sync_roles()` makes the groups match this table; it is safe to run again.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+ADMINISTRATOR = "Administrator"
+PLAN_EDITOR = "Plan editor"
+ACTION_OWNER = "Action owner"
+VIEWER = "Viewer"
+CLERK = "Clerk"
+
+_PLAN_MODELS = ["plan", "statuskeyentry", "section", "objective", "action", "milestone"]
+_ALL_MODELS = [*_PLAN_MODELS, "progressupdate", "areafordevelopment", "reportingperiod"]
+
+
+def _codenames(actions: list[str], models: list[str]) -> list[str]:
+    return [f"{action}_{model}" for action in actions for model in models]
+
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    ADMINISTRATOR: _codenames(["add", "change", "delete", "view"], _ALL_MODELS)
+    + _codenames(["add", "change", "view"], ["user", "group"]),
+    PLAN_EDITOR: _codenames(["add", "change", "delete", "view"], _PLAN_MODELS)
+    + _codenames(["add", "view"], ["progressupdate", "areafordevelopment"])
+    + _codenames(["view"], ["reportingperiod", "user"]),
+    ACTION_OWNER: _codenames(["view"], _ALL_MODELS),
+    VIEWER: _codenames(["view"], _ALL_MODELS),
+    CLERK: _codenames(["view"], _ALL_MODELS),
+}
+
+# Roles whose holders use the admin (Django's is_staff).
+STAFF_ROLES = {ADMINISTRATOR, PLAN_EDITOR}
+
+
+def sync_roles() -> dict[str, Group]:
+    groups = {}
+    for name, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = list(
+            Permission.objects.filter(
+                codename__in=codenames,
+                content_type__app_label__in=["improvement", "metrics", "workforce", "auth"],
+            )
+        )
+        missing = set(codenames) - {p.codename for p in permissions}
+        if missing:
+            raise LookupError(f"Permissions missing for {name}: {sorted(missing)} (run migrate)")
+        group.permissions.set(permissions)
+        groups[name] = group
+    return groups

@@ -1,0 +1,35 @@
+"""Template tags for statuses: a badge that always carries its word, in the plan's label."""
+
+from django import template
+
+from improvement.status import COLOURS, Status, as_status
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/status_tag.html")
+def status_tag(status, labels=None):
+    """A coloured badge with the status's word, using the plan's own label if given."""
+    status = as_status(status) if isinstance(status, str) else status
+    if status is None:
+        return {"colour": "none", "label": "No status"}
+    label = labels.get(status, status.label) if labels else status.label
+    return {"colour": COLOURS[status], "label": label}
+
+
+@register.filter
+def status_label(status, labels=None):
+    status = as_status(status) if isinstance(status, str) else status
+    if status is None:
+        return "No status"
+    return labels.get(status, status.label) if labels else status.label
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)
+
+
+@register.simple_tag
+def status_value(status):
+    return status.value if isinstance(status, Status) else ""

@@ -1,0 +1,1 @@
+"""Pages of the improvement app: thin views that read input, ask the domain, render."""

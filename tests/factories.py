@@ -1,0 +1,123 @@
+"""factory-boy factories for every model the tests build."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from improvement.models import (
+    Action,
+    AreaForDevelopment,
+    Milestone,
+    Objective,
+    Plan,
+    PlanKind,
+    ProgressUpdate,
+    ReportingPeriod,
+    Section,
+    StatusKeyEntry,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
+    password = factory.django.Password("a-long-test-password")
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    slug = factory.Sequence(lambda n: f"plan-{n}")
+    title = factory.Sequence(lambda n: f"Improvement plan {n}")
+    organisation = "Anytown Council"
+    kind = PlanKind.ACTION_PLAN
+    reports_to = "Improvement Board"
+    start_date = datetime.date(2024, 4, 1)
+    end_date = datetime.date(2026, 3, 31)
+
+
+class StatusKeyEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusKeyEntry
+
+    plan = factory.SubFactory(PlanFactory)
+    status = "complete"
+    label = "Objective met"
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    plan = factory.SubFactory(PlanFactory)
+    title = factory.Sequence(lambda n: f"Section {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    plan = factory.SubFactory(PlanFactory)
+    reference = factory.Sequence(lambda n: str(n + 1))
+    title = factory.Sequence(lambda n: f"Objective {n}")
+    description = "Improve the service."
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    reference = factory.Sequence(lambda n: f"1.{n + 1}")
+    title = factory.Sequence(lambda n: f"Do thing {n}")
+    responsible = "Head of Service"
+    timescale = "Quarter 2"
+    owner = factory.SubFactory(UserFactory)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    action = factory.SubFactory(ActionFactory)
+    title = "Agree the plan"
+    due_date = datetime.date(2025, 6, 30)
+
+
+class ReportingPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportingPeriod
+
+    name = factory.Sequence(lambda n: f"Period {n}")
+    start = datetime.date(2025, 4, 1)
+    end = datetime.date(2025, 6, 30)
+    update_deadline = datetime.date(2025, 7, 10)
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressUpdate
+
+    action = factory.SubFactory(ActionFactory)
+    as_at = datetime.date(2025, 6, 30)
+    status = "on_track"
+    narrative = "Progress as planned."
+
+
+class AreaForDevelopmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AreaForDevelopment
+
+    update = factory.SubFactory(ProgressUpdateFactory)
+    description = "Embed the learning."
+    timescale = "Quarter 3"

@@ -1,0 +1,126 @@
+"""The admin: list pages with status and overdue, inline editing, append-only updates."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from improvement.models import Objective, ProgressUpdate
+from tests.factories import (
+    ActionFactory,
+    ObjectiveFactory,
+    PlanFactory,
+    ProgressUpdateFactory,
+)
+from tests.improvement.test_plan_pages import grow
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.fixture
+def admin_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured), response
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/improvement/plan/", "/admin/improvement/objective/", "/admin/improvement/action/"],
+)
+def test_admin_lists_show_status_and_do_not_grow_with_data(admin_client, url):
+    grow(PlanFactory(), 5)
+    few, _ = queries(admin_client, url)
+    grow(PlanFactory(), 60, objectives=12)
+    many, response = queries(admin_client, url)
+    assert many == few
+    assert "app-status" in response.content.decode()
+
+
+def test_the_action_list_filters_by_status_and_overdue(admin_client):
+    late = ActionFactory(reference="1.1", due_date=D(2020, 1, 1))
+    ProgressUpdateFactory(action=late, as_at=D(2019, 1, 1), status="at_risk")
+    done = ActionFactory(reference="2.1", due_date=D(2020, 1, 1))
+    ProgressUpdateFactory(action=done, as_at=D(2019, 1, 1), status="complete")
+    ActionFactory(reference="3.1")  # no update: not started
+
+    def refs(query):
+        response = admin_client.get("/admin/improvement/action/" + query)
+        return sorted(a.reference for a in response.context["cl"].result_list)
+
+    assert refs("?status=at_risk") == ["1.1"]
+    assert refs("?status=not_started") == ["3.1"]
+    assert refs("?overdue=yes") == ["1.1"]
+    assert refs("?q=2.1") == ["2.1"]
+
+
+def test_a_plan_edits_its_objectives_inline(admin_client):
+    plan = PlanFactory()
+    ObjectiveFactory(plan=plan, reference="1", title="Old")
+    response = admin_client.get(f"/admin/improvement/plan/{plan.pk}/change/")
+    assert response.status_code == 200
+    inline_prefixes = [f.formset.prefix for f in response.context["inline_admin_formsets"]]
+    assert inline_prefixes == ["status_key", "sections", "objectives"]
+
+
+def test_an_admin_adds_an_update_and_cannot_change_or_delete_it(admin_client):
+    action = ActionFactory()
+    response = admin_client.post(
+        "/admin/improvement/progressupdate/add/",
+        {
+            "action": action.pk,
+            "as_at": "2025-06-30",
+            "status": "at_risk",
+            "narrative": "Slipping",
+            "achievements": "One\nTwo",
+            "evidence": "",
+            "areas_for_development-TOTAL_FORMS": "1",
+            "areas_for_development-INITIAL_FORMS": "0",
+            "areas_for_development-0-position": "1",
+            "areas_for_development-0-description": "Recruit",
+            "areas_for_development-0-timescale": "Quarter 3",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    update = ProgressUpdate.objects.get()
+    assert update.achievements == ["One", "Two"]
+    assert update.areas_for_development.get().timescale == "Quarter 3"
+
+    change = admin_client.post(
+        f"/admin/improvement/progressupdate/{update.pk}/change/",
+        {"action": action.pk, "as_at": "2025-06-30", "status": "complete"},
+    )
+    assert change.status_code == 403
+    delete = admin_client.post(
+        f"/admin/improvement/progressupdate/{update.pk}/delete/", {"post": "yes"}
+    )
+    assert delete.status_code == 403
+    update.refresh_from_db()
+    assert update.status == "at_risk"
+
+
+def test_a_bad_admin_value_is_shown_next_to_the_field_and_nothing_is_saved(admin_client):
+    plan = PlanFactory()
+    ObjectiveFactory(plan=plan, reference="1")
+    response = admin_client.post(
+        "/admin/improvement/objective/add/",
+        {
+            "plan": plan.pk,
+            "reference": "1",
+            "title": "Duplicate",
+            "actions-TOTAL_FORMS": "0",
+            "actions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "already has an objective with that reference" in response.content.decode()
+    assert Objective.objects.filter(plan=plan).count() == 1
