@@ -247,13 +247,18 @@ def plan_states_as_at(plans: QuerySet[Plan], as_at: date) -> list[PlanState]:
                 objectives=states,
                 rollup=rollup_status(
                     [
-                        Child(o.objective.reference, o.status, bool(o.overdue_actions), "objective")
+                        Child(
+                            o.objective.reference,
+                            o.status,
+                            bool(o.overdue_actions),
+                            plan.objective_term.lower(),
+                        )
                         for o in states
                     ],
                     rule=plan.rollup_rule,
                     off_track_threshold=plan.off_track_threshold,
                     at_risk_threshold=plan.at_risk_threshold,
-                    noun_plural="objectives",
+                    noun_plural=plan.objective_term_plural.lower(),
                 ),
                 action_counts=Counter(a.status for o in states for a in o.actions),
             )

@@ -38,6 +38,7 @@ PLAN_FIELDS = {
     "start_date",
     "end_date",
     "description",
+    "objective_term",
     "rollup_rule",
     "off_track_threshold",
     "at_risk_threshold",
@@ -151,7 +152,7 @@ class _Loader:
             start_date=doc.get("start_date"),
             end_date=doc.get("end_date"),
         )
-        for name in ("rollup_rule", "off_track_threshold", "at_risk_threshold"):
+        for name in ("objective_term", "rollup_rule", "off_track_threshold", "at_risk_threshold"):
             if doc.get(name) is not None:
                 setattr(plan, name, doc[name])
         if not self.save(plan, "plan"):

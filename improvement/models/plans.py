@@ -31,6 +31,13 @@ class Plan(models.Model):
         "reports to", max_length=300, blank=True, help_text="The board or committee it reports to."
     )
     description = models.TextField(blank=True)
+    objective_term = models.CharField(
+        "objectives are called",
+        max_length=40,
+        default="objective",
+        help_text='What this plan calls its objectives: "objective", "outcome", "requirement", '
+        '"theme". Used in headings and explanations.',
+    )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     rollup_rule = models.CharField(
@@ -87,6 +94,10 @@ class Plan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plan-detail", kwargs={"slug": self.slug})
+
+    @property
+    def objective_term_plural(self) -> str:
+        return f"{self.objective_term}s"
 
     def key(self) -> list["KeyEntry"]:
         """The plan's status key: each status with this plan's label and description.

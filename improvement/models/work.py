@@ -77,6 +77,12 @@ class Objective(models.Model):
         return reverse("objective-detail", kwargs={"pk": self.pk})
 
     @property
+    def label(self) -> str:
+        """ "Requirement 12", "Objective 1.2": the plan's own word and the reference."""
+        term = self.plan.objective_term
+        return f"{term[:1].upper()}{term[1:]} {self.reference}"
+
+    @property
     def display_title(self) -> str:
         return self.title or Truncator(self.description).words(18)
 

@@ -92,7 +92,7 @@ def test_the_plan_list_shows_each_plan_with_its_status_word(signed_in):
     html = response.content.decode()
     assert "Herefordshire Council Improvement Notice" in html
     assert '<strong class="app-status app-status--red">Red</strong>' in html
-    assert "Off track because objective 12 and objective 13 are off track." in html
+    assert "Off track because requirement 12 and requirement 13 are off track." in html
 
 
 def test_the_plan_page_shows_objectives_with_rolled_up_and_assessed_status(signed_in):
