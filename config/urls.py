@@ -3,14 +3,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from improvement.views.mine import home
 
 admin.site.site_header = "Improvement tracker administration"
 admin.site.site_title = "Improvement tracker"
 admin.site.index_title = "Plans, people and reporting periods"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="plan-list"), name="home"),
+    path("", home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=False),

@@ -4,6 +4,10 @@ objectives their actions, actions their milestones and (append-only) progress up
 List pages show the status as at today and the overdue flag, worked out by the same
 `improvement.history` functions the pages use, for the whole page in a fixed number of
 queries.
+
+Administrators see everything. Plan editors see and change only the plans they are named
+on (and what is in them), and cannot change who edits a plan. Stored progress updates
+can be corrected by administrators only; django-simple-history records the correction.
 """
 
 from django import forms
@@ -11,6 +15,7 @@ from django.contrib import admin
 from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 
 from improvement.fields import ItemListField
 from improvement.history import objective_states_as_at, plan_states_as_at
@@ -25,12 +30,60 @@ from improvement.models import (
     Section,
     StatusKeyEntry,
 )
+from improvement.permissions import can_edit_plan, is_administrator
 from improvement.status import Status, as_status
 from improvement.templatetags.tracker import status_tag
 
 
 def _badge(status) -> str:
     return render_to_string("includes/status_tag.html", status_tag(status))
+
+
+# -- who may touch what --------------------------------------------------------------
+
+
+class PlanScoped:
+    """Limits a model admin to the plans the user may edit (all, for administrators).
+
+    `plan_path` is the lookup from the model to its plan ("" for Plan itself)."""
+
+    plan_path = ""
+
+    def _plan_filter(self, request) -> Q:
+        field = f"{self.plan_path}__editors" if self.plan_path else "editors"
+        return Q(**{field: request.user})
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_administrator(request.user):
+            return queryset
+        return queryset.filter(self._plan_filter(request)).distinct()
+
+    def _plan_of(self, obj):
+        plan = obj
+        for part in filter(None, self.plan_path.split("__")):
+            plan = getattr(plan, part)
+        return plan
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_edit_plan(request.user, self._plan_of(obj)))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_edit_plan(request.user, self._plan_of(obj)))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        editable = Plan.objects.visible_to(request.user)
+        if not is_administrator(request.user):
+            editable = Plan.objects.filter(editors=request.user)
+        if db_field.name == "plan":
+            kwargs["queryset"] = editable
+        elif db_field.name in ("objective", "section"):
+            kwargs["queryset"] = db_field.related_model.objects.filter(plan__in=editable)
+        elif db_field.name == "action":
+            kwargs["queryset"] = Action.objects.filter(objective__plan__in=editable)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 # -- plans ---------------------------------------------------------------------------
@@ -83,7 +136,7 @@ class _StatesOnPage:
 
 
 @admin.register(Plan)
-class PlanAdmin(_StatesOnPage, admin.ModelAdmin):
+class PlanAdmin(PlanScoped, _StatesOnPage, SimpleHistoryAdmin):
     list_display = ["title", "organisation", "kind", "status", "overdue"]
     list_filter = ["kind", "rollup_rule", "organisation"]
     search_fields = ["title", "organisation", "slug"]
@@ -93,7 +146,17 @@ class PlanAdmin(_StatesOnPage, admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "organisation", "kind", "reports_to", "description"]}),
         ("Dates", {"fields": ["start_date", "end_date"]}),
         ("Roll-up", {"fields": ["rollup_rule", "off_track_threshold", "at_risk_threshold"]}),
+        (
+            "Who and how",
+            {"fields": ["editors", "restricted", "requires_sign_off", "objective_term"]},
+        ),
     ]
+    filter_horizontal = ["editors"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if is_administrator(request.user):
+            return []
+        return ["editors", "restricted"]
 
     def states_for(self, plans):
         today = timezone.localdate()
@@ -132,7 +195,8 @@ class ActionInline(admin.StackedInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(_StatesOnPage, admin.ModelAdmin):
+class ObjectiveAdmin(PlanScoped, _StatesOnPage, SimpleHistoryAdmin):
+    plan_path = "plan"
     list_display = ["reference", "display_title", "plan", "section", "owner", "status", "overdue"]
     list_display_links = ["reference", "display_title"]
     list_filter = ["plan", "section", ("owner", admin.RelatedOnlyFieldListFilter)]
@@ -262,7 +326,8 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(PlanScoped, SimpleHistoryAdmin):
+    plan_path = "objective__plan"
     list_display = ["reference", "short_title", "plan", "owner", "due_date", "status", "overdue"]
     list_display_links = ["reference", "short_title"]
     list_filter = [
@@ -273,11 +338,14 @@ class ActionAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["objective__plan", "owner"]
     search_fields = ["reference", "title", "responsible"]
-    autocomplete_fields = ["owner", "objective"]
+    autocomplete_fields = ["owner", "objective", "delegates"]
     inlines = [MilestoneInline, UpdateInline]
     fieldsets = [
         (None, {"fields": ["objective", "reference", "title", "source_reference"]}),
-        ("Who and when", {"fields": ["owner", "responsible", "timescale", "due_date"]}),
+        (
+            "Who and when",
+            {"fields": ["owner", "delegates", "responsible", "timescale", "due_date"]},
+        ),
         ("Detail", {"fields": ["benefit", "steps"]}),
     ]
 
@@ -318,15 +386,16 @@ class AreaInline(admin.TabularInline):
     fields = ["position", "description", "timescale", "due_date"]
 
     def has_change_permission(self, request, obj=None):
-        return obj is None
+        return obj is None or is_administrator(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
-    """Add an update, or read one; stored updates cannot be changed or deleted here."""
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    """Add an update, or read one. Only an administrator may correct a stored update (the
+    correction is recorded in its history); nobody deletes one."""
 
     form = ProgressUpdateForm
     list_display = ["__str__", "subject_plan", "as_at", "status_badge", "author", "recorded_at"]
@@ -337,11 +406,24 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     autocomplete_fields = ["action", "objective", "author"]
     inlines = [AreaInline]
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_administrator(request.user):
+            return queryset
+        mine = Q(action__objective__plan__editors=request.user) | Q(
+            objective__plan__editors=request.user
+        )
+        return queryset.filter(mine).distinct()
+
     def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or is_administrator(request.user))
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        obj.save(administrator_edit=change)
 
     @admin.display(description="Plan")
     def subject_plan(self, update):
@@ -354,14 +436,15 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(SimpleHistoryAdmin):
     list_display = ["name", "start", "end", "update_deadline"]
     search_fields = ["name"]
     date_hierarchy = "start"
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(PlanScoped, SimpleHistoryAdmin):
+    plan_path = "plan"
     list_display = ["title", "plan", "position"]
     list_filter = ["plan"]
     search_fields = ["title"]

@@ -6,3 +6,11 @@ from django.apps import AppConfig
 class ImprovementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "improvement"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from improvement import permissions  # noqa: F401  registers the rules
+        from improvement.roles import sync_roles_after_migrate
+
+        post_migrate.connect(sync_roles_after_migrate, sender=self)

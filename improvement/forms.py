@@ -1,9 +1,14 @@
-"""Forms for the improvement pages (read-side filters for now)."""
+"""Forms for the improvement pages: the as-at chooser, the progress update form with its
+areas for development, sign-off, and notification preferences."""
 
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+
+from improvement.fields import ItemListField
+from improvement.uploads import ACCEPT, check_evidence_file
 
 # A browser's date picker sends ISO dates; people typing into a plain text box (no
 # picker) write British dates.
@@ -62,3 +67,167 @@ class AsAtForm(forms.Form):
         if self.is_bound and self.is_valid():
             return self.cleaned_data.get("since")
         return None
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by `improvement.uploads`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class UpdateForm(forms.Form):
+    """One progress update: status in the plan's own words, narrative, evidence, files,
+    milestones done and (in `AreaFormSet`) areas for development."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a status."},
+    )
+    narrative = forms.CharField(
+        label="Progress",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What has been done since the last update, and what happens next.",
+        max_length=20000,
+        error_messages={"required": "Say what progress has been made."},
+    )
+    achievements = ItemListField(label="Achievements", help_text="One achievement per line.")
+    evidence = ItemListField(
+        label="Evidence", help_text="One item per line, e.g. “Minutes of the board, 4 June”."
+    )
+    files = MultipleFileField(
+        label="Evidence files",
+        help_text="PDF, Word (.docx), Excel (.xlsx), PNG or JPG; up to 10 files.",
+    )
+    based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, plan, milestones=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        key = plan.key()
+        self.fields["status"].choices = [(e.status.value, e.label) for e in key]
+        self.status_descriptions = {e.status.value: e.description for e in key}
+        self.open_milestones = [m for m in milestones if m.completed_on is None]
+        for milestone in self.open_milestones:
+            self.fields[f"milestone_{milestone.pk}"] = forms.BooleanField(
+                label=milestone.title, required=False
+            )
+            self.fields[f"milestone_{milestone.pk}_on"] = forms.DateField(
+                label=f"Date “{milestone.title}” was done",
+                required=False,
+                input_formats=DATE_FORMATS,
+                widget=forms.DateInput(attrs={"type": "date"}),
+                error_messages={"invalid": "Enter the date as day, month and year."},
+            )
+
+    def milestone_rows(self):
+        return [
+            (m, self[f"milestone_{m.pk}"], self[f"milestone_{m.pk}_on"])
+            for m in self.open_milestones
+        ]
+
+    def clean_files(self):
+        files = self.cleaned_data.get("files") or []
+        if len(files) > settings.EVIDENCE_MAX_FILES:
+            raise forms.ValidationError(
+                f"Upload at most {settings.EVIDENCE_MAX_FILES} files with one update."
+            )
+        checked, problems = [], []
+        for upload in files:
+            try:
+                checked.append(check_evidence_file(upload))
+            except forms.ValidationError as error:
+                problems.extend(error.messages)
+        if problems:
+            raise forms.ValidationError(problems)
+        return checked
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        done = []
+        for milestone in self.open_milestones:
+            if not cleaned.get(f"milestone_{milestone.pk}"):
+                continue
+            done_on = cleaned.get(f"milestone_{milestone.pk}_on") or today
+            if done_on > today:
+                self.add_error(
+                    f"milestone_{milestone.pk}_on", "The date it was done cannot be in the future."
+                )
+            done.append((milestone, done_on))
+        cleaned["milestones_done"] = done
+        return cleaned
+
+
+class AreaForm(forms.Form):
+    description = forms.CharField(
+        label="Area for development",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    timescale = forms.CharField(
+        label="Timescale", required=False, max_length=200, help_text="For example “Quarter 3”."
+    )
+    due_date = forms.DateField(
+        label="Due date",
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date as day, month and year."},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("description") and (cleaned.get("timescale") or cleaned.get("due_date")):
+            self.add_error(
+                "description", "Describe the area for development, or clear its timescale."
+            )
+        return cleaned
+
+
+AreaFormSet = forms.formset_factory(AreaForm, extra=3, max_num=20, absolute_max=20)
+
+
+class SignOffForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("approved", "Approve"), ("returned", "Return to the owner")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to approve or return the update."},
+    )
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when you return an update: say what needs to change.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "returned" and not cleaned.get("comment", "").strip():
+            self.add_error("comment", "Say why you are returning the update.")
+        return cleaned
+
+
+class PreferenceForm(forms.Form):
+    weekly_digest = forms.BooleanField(
+        label="Email me a weekly digest",
+        required=False,
+        help_text="Every Monday: what turned red or amber, what became overdue, what completed "
+        "and what is due in the next two weeks, in the plans you can see.",
+    )

@@ -9,6 +9,9 @@ by hand, so a report drawn as at June is the same in December.
 The number of queries is fixed (objectives, actions, the updates they point to, and the
 plans' keys), however many plans, objectives or actions there are.
 
+Where a plan needs sign-off, an update counts only once approved, from the day of its
+approval (`counted_updates`); one still waiting is reported beside the status.
+
 An objective feeds its plan with the status its actions give it; one with no actions
 (e.g. a requirement in an improvement-notice review) feeds its assessed status. Where
 both exist and the assessment is kinder than the actions, the objective is flagged.
@@ -21,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from improvement.models import Action, Objective, Plan, ProgressUpdate, Section, StatusKeyEntry
 from improvement.rollup import Child, Rollup, is_kinder, is_overdue, rollup_status
@@ -37,6 +40,8 @@ class ActionState:
     status_since: date | None
     latest_update: ProgressUpdate | None
     overdue: bool
+    # The newest update still waiting for a plan editor (it does not count yet).
+    awaiting_sign_off: ProgressUpdate | None = None
 
     @property
     def last_updated_on(self) -> date | None:
@@ -51,6 +56,7 @@ class ObjectiveState:
     assessed: Status | None
     assessed_update: ProgressUpdate | None
     latest_update: ProgressUpdate | None
+    awaiting_sign_off: ProgressUpdate | None = None
 
     @property
     def status(self) -> Status | None:
@@ -119,11 +125,27 @@ class PlanState:
         return groups
 
 
+def counted_updates(as_at: date) -> Q:
+    """The updates that count as at `as_at`: dated by then, and either needing no sign-off
+    or approved by then (an approval counts from its own day, so a report as at an
+    earlier day is the same whenever it is drawn)."""
+    return Q(as_at__lte=as_at) & (
+        Q(needs_sign_off=False) | Q(sign_off__decision="approved", sign_off__decided_on__lte=as_at)
+    )
+
+
 def _latest_update_id(fk: str, as_at: date, *, rated: bool) -> Subquery:
-    updates = ProgressUpdate.objects.filter(**{fk: OuterRef("pk")}, as_at__lte=as_at)
+    updates = ProgressUpdate.objects.filter(counted_updates(as_at), **{fk: OuterRef("pk")})
     if rated:
         updates = updates.exclude(status="")
     return Subquery(updates.order_by(*_NEWEST_FIRST).values("id")[:1])
+
+
+def _awaiting_update_id(fk: str) -> Subquery:
+    waiting = ProgressUpdate.objects.filter(
+        needs_sign_off=True, sign_off__isnull=True, **{fk: OuterRef("pk")}
+    )
+    return Subquery(waiting.order_by(*_NEWEST_FIRST).values("id")[:1])
 
 
 def _action_states(actions: QuerySet[Action], as_at: date, updates: dict) -> list[ActionState]:
@@ -144,6 +166,7 @@ def _action_states(actions: QuerySet[Action], as_at: date, updates: dict) -> lis
                 status_since=rated.as_at if rated else None,
                 latest_update=latest,
                 overdue=is_overdue(due_date=action.due_date, status=status, as_at=as_at),
+                awaiting_sign_off=updates.get(action.awaiting_id),
             )
         )
     return states
@@ -154,13 +177,19 @@ def _with_latest(queryset: QuerySet, fk: str, as_at: date) -> list:
         queryset.annotate(
             latest_id=_latest_update_id(fk, as_at, rated=False),
             rated_id=_latest_update_id(fk, as_at, rated=True),
+            awaiting_id=_awaiting_update_id(fk),
         )
     )
 
 
 def _fetch_updates(*rows: list) -> dict[int, ProgressUpdate]:
-    wanted = {x.latest_id for r in rows for x in r} | {x.rated_id for r in rows for x in r}
-    wanted.discard(None)
+    wanted = {
+        update_id
+        for row in rows
+        for x in row
+        for update_id in (x.latest_id, x.rated_id, x.awaiting_id)
+        if update_id is not None
+    }
     return ProgressUpdate.objects.in_bulk(wanted) if wanted else {}
 
 
@@ -211,6 +240,7 @@ def _objective_states(
                 assessed=as_status(assessed_update.status) if assessed_update else None,
                 assessed_update=assessed_update,
                 latest_update=updates.get(objective.latest_id),
+                awaiting_sign_off=updates.get(objective.awaiting_id),
             )
         )
     return states
@@ -282,11 +312,20 @@ def objective_state_as_at(objective: Objective, as_at: date) -> ObjectiveState:
     return objective_states_as_at(Objective.objects.filter(pk=objective.pk), as_at)[0]
 
 
-def action_state_as_at(action: Action, as_at: date) -> ActionState:
+def action_states_as_at(actions: QuerySet[Action], as_at: date) -> list[ActionState]:
+    """The states of some actions (e.g. one person's), in the queryset's order."""
     rows = _with_latest(
-        Action.objects.filter(pk=action.pk).select_related("owner"), "action", as_at
+        actions.select_related("owner", "objective__plan").prefetch_related(
+            "objective__plan__status_key"
+        ),
+        "action",
+        as_at,
     )
-    state = _action_states(rows, as_at, _fetch_updates(rows))[0]
+    return _action_states(rows, as_at, _fetch_updates(rows))
+
+
+def action_state_as_at(action: Action, as_at: date) -> ActionState:
+    state = action_states_as_at(Action.objects.filter(pk=action.pk), as_at)[0]
     state.action.objective = action.objective
     return state
 

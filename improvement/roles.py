@@ -15,19 +15,29 @@ VIEWER = "Viewer"
 CLERK = "Clerk"
 
 _PLAN_MODELS = ["plan", "statuskeyentry", "section", "objective", "action", "milestone"]
-_ALL_MODELS = [*_PLAN_MODELS, "progressupdate", "areafordevelopment", "reportingperiod"]
+_ALL_MODELS = [
+    *_PLAN_MODELS,
+    "progressupdate",
+    "areafordevelopment",
+    "signoff",
+    "evidencefile",
+    "reportingperiod",
+]
 
 
 def _codenames(actions: list[str], models: list[str]) -> list[str]:
     return [f"{action}_{model}" for action in actions for model in models]
 
 
+# Model permissions open the admin's pages; which objects a plan editor may touch there
+# is decided per object by `improvement.permissions` (the plans they are named on).
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMINISTRATOR: _codenames(["add", "change", "delete", "view"], _ALL_MODELS)
     + _codenames(["add", "change", "view"], ["user", "group"]),
-    PLAN_EDITOR: _codenames(["add", "change", "delete", "view"], _PLAN_MODELS)
+    PLAN_EDITOR: _codenames(["change", "view"], ["plan"])
+    + _codenames(["add", "change", "delete", "view"], _PLAN_MODELS[1:])
     + _codenames(["add", "view"], ["progressupdate", "areafordevelopment"])
-    + _codenames(["view"], ["reportingperiod", "user"]),
+    + _codenames(["view"], ["signoff", "evidencefile", "reportingperiod", "user"]),
     ACTION_OWNER: _codenames(["view"], _ALL_MODELS),
     VIEWER: _codenames(["view"], _ALL_MODELS),
     CLERK: _codenames(["view"], _ALL_MODELS),
@@ -53,3 +63,8 @@ def sync_roles() -> dict[str, Group]:
         group.permissions.set(permissions)
         groups[name] = group
     return groups
+
+
+def sync_roles_after_migrate(sender, **kwargs) -> None:
+    """Keep the role groups in step with this table after every migrate."""
+    sync_roles()

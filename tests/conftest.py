@@ -3,13 +3,16 @@ in tests), and signed-in users."""
 
 import pytest
 
-from tests.factories import UserFactory
+from improvement import roles
+from tests.factories import UserFactory, user_with_role
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     # A deliberately slow hasher protects real passwords; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Sign-in lock-out is tested on its own (test_login_hardening); elsewhere it is off.
+    settings.AXES_ENABLED = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -18,6 +21,13 @@ def _test_settings(settings):
 
 @pytest.fixture
 def user(db):
+    """A director: reads every plan (the Viewer role)."""
+    return user_with_role(roles.VIEWER)
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but with no role and nothing to look after."""
     return UserFactory()
 
 

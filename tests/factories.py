@@ -5,9 +5,11 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
+from improvement import roles
 from improvement.models import (
     Action,
     AreaForDevelopment,
+    EvidenceFile,
     Milestone,
     Objective,
     Plan,
@@ -30,6 +32,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
     password = factory.django.Password("a-long-test-password")
+
+
+def user_with_role(role: str, **kwargs):
+    """A user holding one of the roles in `improvement.roles` (groups made on demand)."""
+    groups = roles.sync_roles()
+    user = UserFactory(is_staff=role in roles.STAFF_ROLES, **kwargs)
+    user.groups.add(groups[role])
+    return user
 
 
 class PlanFactory(factory.django.DjangoModelFactory):
@@ -121,3 +131,15 @@ class AreaForDevelopmentFactory(factory.django.DjangoModelFactory):
     update = factory.SubFactory(ProgressUpdateFactory)
     description = "Embed the learning."
     timescale = "Quarter 3"
+
+
+class EvidenceFileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvidenceFile
+
+    update = factory.SubFactory(ProgressUpdateFactory)
+    name = "minutes.pdf"
+    content_type = "application/pdf"
+    data = b"%PDF-1.4 minutes of the board"
+    size = factory.LazyAttribute(lambda f: len(f.data))
+    sha256 = "0" * 64

@@ -1,19 +1,37 @@
 """The improvement plan's data: plans and their keys, sections, objectives, actions,
-milestones, reporting periods and the append-only progress updates."""
+milestones, reporting periods, the append-only progress updates with their sign-off and
+evidence files, and notification records. Users' changes are recorded by
+django-simple-history, registered here."""
 
+from django.contrib.auth import get_user_model
+from simple_history import register
+
+from .notifications import DigestLog, NotificationPreference, ReminderLog
 from .plans import Plan, PlanKind, ReportingPeriod, Section, StatusKeyEntry
-from .progress import AreaForDevelopment, ProgressUpdate
+from .progress import AreaForDevelopment, EvidenceFile, ProgressUpdate, SignOff
 from .work import Action, Milestone, Objective
+
+register(
+    get_user_model(),
+    app="improvement",
+    excluded_fields=["password", "last_login"],
+    m2m_fields=["groups"],
+)
 
 __all__ = [
     "Action",
     "AreaForDevelopment",
+    "DigestLog",
+    "EvidenceFile",
     "Milestone",
+    "NotificationPreference",
     "Objective",
     "Plan",
     "PlanKind",
     "ProgressUpdate",
+    "ReminderLog",
     "ReportingPeriod",
     "Section",
+    "SignOff",
     "StatusKeyEntry",
 ]

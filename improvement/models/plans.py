@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from improvement.status import DISPLAY_ORDER, RollupRule, Status
 
@@ -20,6 +22,14 @@ class PlanKind(models.TextChoices):
 
 
 PERCENT = [MinValueValidator(1), MaxValueValidator(100)]
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PlanQuerySet":
+        """The plans `user` may read (the same rule as `improvement.permissions`)."""
+        from improvement.permissions import visible_plans
+
+        return visible_plans(user, self)
 
 
 class Plan(models.Model):
@@ -57,8 +67,27 @@ class Plan(models.Model):
             "By proportion: at risk when at least this % of the children are at risk or off track."
         ),
     )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="edited_plans",
+        help_text="Plan editors who may change this plan and sign off its updates.",
+    )
+    restricted = models.BooleanField(
+        default=False,
+        help_text="Only administrators, viewers, clerks, its editors and the owners of its "
+        "actions can see a restricted plan.",
+    )
+    requires_sign_off = models.BooleanField(
+        "updates need sign-off",
+        default=False,
+        help_text="An owner's update waits for a plan editor to approve it before it counts.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[editors])
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "id"]
@@ -132,6 +161,7 @@ class StatusKeyEntry(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices)
     label = models.CharField(max_length=80)
     description = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "status key entry"
@@ -159,6 +189,7 @@ class Section(models.Model):
     position = models.PositiveIntegerField(
         default=0, help_text="Sections are listed in this order."
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "position", "id"]
@@ -181,6 +212,7 @@ class ReportingPeriod(models.Model):
     start = models.DateField()
     end = models.DateField()
     update_deadline = models.DateField(help_text="Owners should have updated by this date.")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start"]
@@ -214,5 +246,6 @@ class ReportingPeriod(models.Model):
                 )
 
     @classmethod
-    def containing(cls, day) -> "ReportingPeriod | None":
+    def current(cls, day) -> "ReportingPeriod | None":
+        """The period updates made on `day` belong to: the one containing it."""
         return cls.objects.filter(start__lte=day, end__gte=day).first()

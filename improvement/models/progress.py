@@ -2,14 +2,25 @@
 
 An update is never edited away: the current status of anything is its latest update's,
 and every earlier status stays available for "as at" reports. `save()` refuses to change
-a stored update and `delete()` refuses to remove one; a correction is a new update.
+a stored update and `delete()` refuses to remove one; a correction is a new update. The
+one exception is an administrator's correction (`save(administrator_edit=True)`), which
+django-simple-history records with who made it and when.
+
+Where a plan requires sign-off, an update waits (`needs_sign_off`) until a plan editor's
+`SignOff` approves it; only then does it count, from the day of the approval. A returned
+update never counts. Evidence files are stored in the database, beside their update:
+outside any web root, in the same transaction (a refused update leaves no file behind),
+and with nothing on an app server's disk.
 """
+
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from improvement.status import Status
 
@@ -59,6 +70,8 @@ class ProgressUpdate(models.Model):
         related_name="progress_updates",
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    needs_sign_off = models.BooleanField(default=False, editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["as_at", "recorded_at", "id"]
@@ -98,8 +111,8 @@ class ProgressUpdate(models.Model):
                 }
             )
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
+    def save(self, *args, administrator_edit: bool = False, **kwargs):
+        if not self._state.adding and not administrator_edit:
             raise AppendOnlyError(
                 "Progress updates are append-only: record a new update instead of changing one."
             )
@@ -112,6 +125,18 @@ class ProgressUpdate(models.Model):
     def subject(self) -> Action | Objective | None:
         return self.action or self.objective
 
+    @property
+    def plan(self):
+        return self.action.objective.plan if self.action_id else self.objective.plan
+
+    @property
+    def sign_off_state(self) -> str:
+        """ "" when no sign-off is needed, else "awaiting", "approved" or "returned"."""
+        if not self.needs_sign_off:
+            return ""
+        decision = getattr(self, "sign_off", None)
+        return decision.decision if decision else "awaiting"
+
 
 class AreaForDevelopment(models.Model):
     """A key area for development named in an update, with its own timescale."""
@@ -123,6 +148,7 @@ class AreaForDevelopment(models.Model):
     timescale = models.CharField("timescale (as written)", max_length=200, blank=True)
     due_date = models.DateField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["update", "position", "id"]
@@ -133,3 +159,86 @@ class AreaForDevelopment(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class SignOff(models.Model):
+    """A plan editor's decision on an update that needed sign-off. Final once made."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned"
+
+    update = models.OneToOneField(ProgressUpdate, on_delete=models.PROTECT, related_name="sign_off")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sign_offs"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    # An approved update counts from this day, so a report as at an earlier day is
+    # the same whenever it is drawn.
+    decided_on = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="sign_off_decision_valid", condition=Q(decision__in=["approved", "returned"])
+            ),
+            models.CheckConstraint(
+                name="sign_off_returned_has_comment",
+                condition=~Q(decision="returned") | ~Q(comment=""),
+                violation_error_message="Say why the update is returned.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} by {self.decided_by} on {self.decided_on:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("A sign-off decision is final: it cannot be changed.")
+        if self.decided_on is None:
+            self.decided_on = timezone.localdate(self.decided_at)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("A sign-off decision is final: it cannot be deleted.")
+
+
+class EvidenceFile(models.Model):
+    """A file uploaded as evidence with an update; served only to people who may read it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.PROTECT, related_name="files")
+    name = models.CharField(max_length=200, help_text="The uploaded name, made safe.")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["update", "name", "id"]
+        constraints = [
+            models.CheckConstraint(name="evidence_file_not_empty", condition=Q(size__gt=0))
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Evidence files are kept as uploaded.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Evidence files are kept as uploaded.")
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("evidence-file", kwargs={"public_id": self.public_id})

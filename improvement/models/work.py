@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import Truncator
+from simple_history.models import HistoricalRecords
 
 from improvement.references import natural_key
 
@@ -36,6 +37,7 @@ class Objective(models.Model):
         blank=True,
         related_name="owned_objectives",
     )
+    history = HistoricalRecords(excluded_fields=["sort_key"])
 
     class Meta:
         # Unsectioned objectives first, on SQLite and PostgreSQL alike.
@@ -110,10 +112,17 @@ class Action(models.Model):
         blank=True,
         related_name="owned_actions",
     )
+    delegates = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="delegated_actions",
+        help_text="People who may record progress for the owner.",
+    )
     timescale = models.CharField(
         "timescale (as written)", max_length=300, blank=True, help_text='"Quarter 2", "Ongoing".'
     )
     due_date = models.DateField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["sort_key"], m2m_fields=[delegates])
 
     class Meta:
         ordering = ["objective", "sort_key", "id"]
@@ -137,12 +146,17 @@ class Action(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("action-detail", kwargs={"pk": self.pk})
 
+    @property
+    def plan(self) -> Plan:
+        return self.objective.plan
+
 
 class Milestone(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(max_length=300)
     due_date = models.DateField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["action", models.F("due_date").asc(nulls_last=True), "id"]

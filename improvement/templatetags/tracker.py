@@ -27,7 +27,8 @@ def status_label(status, labels=None):
 
 @register.filter
 def get_item(mapping, key):
-    return mapping.get(key)
+    """mapping[key] in a template; nothing when there is no mapping (an unset variable)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
 
 
 @register.simple_tag

@@ -1,24 +1,25 @@
 """The list of plans and a plan's page, as at a date."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from improvement.forms import AsAtForm
 from improvement.history import changes_between, plan_state_as_at, plan_states_as_at
 from improvement.models import Plan
+from improvement.permissions import get_visible_or_404
 
 
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
     form = AsAtForm(request.GET)
-    states = plan_states_as_at(Plan.objects.all(), form.as_at_date)
+    states = plan_states_as_at(Plan.objects.visible_to(request.user), form.as_at_date)
     return render(request, "improvement/plan_list.html", {"form": form, "states": states})
 
 
 @require_GET
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = get_object_or_404(Plan.objects.prefetch_related("status_key"), slug=slug)
+    plan = get_visible_or_404(request.user, Plan.objects.prefetch_related("status_key"), slug=slug)
     form = AsAtForm(request.GET, with_since=True)
     state = plan_state_as_at(plan, form.as_at_date)
     changes = None

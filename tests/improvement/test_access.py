@@ -4,7 +4,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from improvement.models import Plan
-from tests.factories import ActionFactory, ProgressUpdateFactory
+from tests.factories import ActionFactory, EvidenceFileFactory, ProgressUpdateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,8 @@ def _patterns(resolver=None, prefix=""):
 def some_data():
     update = ProgressUpdateFactory(action=ActionFactory())
     action = update.action
-    return {"pk": action.pk, "slug": action.objective.plan.slug}
+    file = EvidenceFileFactory(update=update)
+    return {"pk": action.pk, "slug": action.objective.plan.slug, "public_id": file.public_id}
 
 
 PUBLIC = {"login"}
@@ -44,7 +45,16 @@ def test_every_page_sends_anonymous_users_to_sign_in(client, some_data):
         assert response.status_code == 302, url
         assert response.url.startswith(reverse("login")), url
         checked.append(pattern.name)
-    assert {"plan-list", "plan-detail", "objective-detail", "action-detail"} <= set(checked)
+    assert {
+        "plan-list",
+        "plan-detail",
+        "objective-detail",
+        "action-detail",
+        "action-update",
+        "evidence-file",
+        "my-actions",
+        "sign-off",
+    } <= set(checked)
 
 
 def test_the_admin_sends_anonymous_users_to_sign_in(client):

@@ -1,12 +1,18 @@
-"""`manage.py create_demo_users`: one demo user per role, for trying the app locally."""
+"""`manage.py create_demo_users`: one demo user per role, for trying the app locally, and
+what they look after: the owner owns actions, the editor edits two plans (one of which
+needs sign-off), the viewer takes the weekly digest, and this financial year's quarters
+exist as reporting periods (if there are no periods yet)."""
+
+import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from improvement import roles
-from improvement.models import Objective
+from improvement.models import NotificationPreference, Objective, Plan, ReportingPeriod
 
 DEMO_PASSWORD = "demo-tracker-2026"  # noqa: S105 - printed for the local demo only
 
@@ -21,6 +27,10 @@ DEMO_USERS = [
 
 # What the demo action owner owns, so "their" actions exist: (plan slug, objective ref).
 OWNED_OBJECTIVES = [("nottinghamshire-2004", "1"), ("slough-2014", "A")]
+# The requirement the owner assesses in the improvement-notice review.
+ASSESSED_OBJECTIVES = [("herefordshire-2013", "27")]
+EDITED_PLANS = ["nottinghamshire-2004", "slough-2014"]
+SIGN_OFF_PLANS = ["slough-2014"]
 
 
 class Command(BaseCommand):
@@ -59,6 +69,45 @@ class Command(BaseCommand):
                     action.owner = owner
                     action.save()
 
+        for slug, reference in ASSESSED_OBJECTIVES:
+            objective = Objective.objects.filter(plan__slug=slug, reference=reference).first()
+            if objective is not None:
+                objective.owner = owner
+                objective.save()
+        for plan in Plan.objects.filter(slug__in=EDITED_PLANS):
+            plan.editors.add(users["editor"])
+            if plan.slug in SIGN_OFF_PLANS and not plan.requires_sign_off:
+                plan.requires_sign_off = True
+                plan.save()
+        NotificationPreference.objects.update_or_create(
+            user=users["viewer"], defaults={"weekly_digest": True}
+        )
+        created = _create_financial_year_periods(timezone.localdate())
+
         self.stdout.write(f"\nDemo users (password for all: {DEMO_PASSWORD})")
         for username, _first, _last, role, _superuser in DEMO_USERS:
             self.stdout.write(f"  {username:<8} {role}")
+        if created:
+            self.stdout.write(f"Reporting periods created: {', '.join(created)}")
+
+
+def _create_financial_year_periods(today: datetime.date) -> list[str]:
+    """The four quarters of the current UK financial year (April to March), if there are
+    no reporting periods at all; updates are due ten days after each quarter ends."""
+    if ReportingPeriod.objects.exists():
+        return []
+    first_year = today.year if today.month >= 4 else today.year - 1
+    label = f"{first_year}/{str(first_year + 1)[2:]}"
+    created = []
+    for quarter, (month, year) in enumerate(
+        [(4, first_year), (7, first_year), (10, first_year), (1, first_year + 1)], start=1
+    ):
+        start = datetime.date(year, month, 1)
+        next_start = datetime.date(year + (month == 10), (month + 2) % 12 + 1, 1)
+        end = next_start - datetime.timedelta(days=1)
+        name = f"Quarter {quarter} {label}"
+        ReportingPeriod.objects.create(
+            name=name, start=start, end=end, update_deadline=end + datetime.timedelta(days=10)
+        )
+        created.append(name)
+    return created

@@ -1,0 +1,248 @@
+"""Recording progress (the update form), evidence files, and signing updates off."""
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from improvement.forms import AreaFormSet, SignOffForm, UpdateForm
+from improvement.models import Action, EvidenceFile, Objective, ProgressUpdate
+from improvement.permissions import (
+    get_visible_or_404,
+    is_administrator,
+    require,
+    visible_plans,
+)
+from improvement.services import (
+    AreaInput,
+    StaleUpdate,
+    latest_update_marker,
+    needs_sign_off,
+    progress_update_create,
+    sign_off_decide,
+)
+
+
+def _latest(subject_filter) -> ProgressUpdate | None:
+    return (
+        ProgressUpdate.objects.filter(**subject_filter)
+        .select_related("author", "sign_off__decided_by")
+        .prefetch_related("areas_for_development", "files")
+        .order_by("-as_at", "-recorded_at", "-id")
+        .first()
+    )
+
+
+def _initial_from(update: ProgressUpdate | None) -> tuple[dict, list[dict]]:
+    """A returned update's words, so the owner corrects rather than retypes them."""
+    if update is None or update.sign_off_state != "returned":
+        return {}, []
+    initial = {
+        "status": update.status,
+        "narrative": update.narrative,
+        "achievements": update.achievements,
+        "evidence": update.evidence,
+    }
+    areas = [
+        {"description": a.description, "timescale": a.timescale, "due_date": a.due_date}
+        for a in update.areas_for_development.all()
+    ]
+    return initial, areas
+
+
+def _record_progress(request, *, subject, plan, milestones, template, context):
+    subject_filter = {"action" if isinstance(subject, Action) else "objective": subject}
+    previous = _latest(subject_filter)
+    conflict = None
+    if request.method == "POST":
+        form = UpdateForm(request.POST, request.FILES, plan=plan, milestones=milestones)
+        areas = AreaFormSet(request.POST, prefix="areas")
+        if form.is_valid() and areas.is_valid():
+            try:
+                progress_update_create(
+                    subject=subject,
+                    author=request.user,
+                    based_on=form.cleaned_data["based_on"],
+                    status=form.cleaned_data["status"],
+                    narrative=form.cleaned_data["narrative"],
+                    achievements=form.cleaned_data["achievements"],
+                    evidence=form.cleaned_data["evidence"],
+                    files=form.cleaned_data["files"],
+                    milestones_done=form.cleaned_data["milestones_done"],
+                    areas=[
+                        AreaInput(a["description"], a["timescale"], a["due_date"])
+                        for a in areas.cleaned_data
+                        if a.get("description")
+                    ],
+                )
+            except StaleUpdate as stale:
+                conflict = stale.newer
+                # Keep their words; base a resubmission on what they have now seen.
+                data = request.POST.copy()
+                data["based_on"] = latest_update_marker(subject)
+                form = UpdateForm(data, plan=plan, milestones=milestones)
+                form.is_valid()
+                areas = AreaFormSet(data, prefix="areas")
+            else:
+                waiting = needs_sign_off(plan, request.user)
+                messages.success(
+                    request,
+                    "Your update is saved and waits for sign-off by a plan editor."
+                    if waiting
+                    else "Your update is saved.",
+                )
+                return redirect(subject.get_absolute_url())
+    else:
+        initial, area_initial = _initial_from(previous)
+        form = UpdateForm(
+            initial={**initial, "based_on": latest_update_marker(subject)},
+            plan=plan,
+            milestones=milestones,
+        )
+        areas = AreaFormSet(prefix="areas", initial=area_initial)
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "plan": plan,
+            "labels": plan.labels(),
+            "form": form,
+            "areas": areas,
+            "previous": previous,
+            "conflict": conflict,
+            "today": timezone.localdate(),
+        },
+        status=409 if conflict else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_update(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_visible_or_404(
+        request.user,
+        Action.objects.select_related("objective__plan", "owner").prefetch_related(
+            "objective__plan__status_key", "milestones"
+        ),
+        pk=pk,
+    )
+    require(request.user, "improvement.update_action", action)
+    return _record_progress(
+        request,
+        subject=action,
+        plan=action.objective.plan,
+        milestones=list(action.milestones.all()),
+        template="improvement/update_form.html",
+        context={"action": action, "objective": action.objective, "subject": action},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def objective_update(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = get_visible_or_404(
+        request.user,
+        Objective.objects.select_related("plan").prefetch_related("plan__status_key"),
+        pk=pk,
+    )
+    require(request.user, "improvement.assess_objective", objective)
+    return _record_progress(
+        request,
+        subject=objective,
+        plan=objective.plan,
+        milestones=[],
+        template="improvement/update_form.html",
+        context={"objective": objective, "subject": objective},
+    )
+
+
+@require_GET
+def evidence_file(request: HttpRequest, public_id) -> HttpResponse:
+    """A stored evidence file, only for people who may read its action or objective."""
+    file = get_visible_or_404(
+        request.user,
+        EvidenceFile.objects.select_related(
+            "update__action__objective__plan", "update__objective__plan"
+        ),
+        public_id=public_id,
+    )
+    response = FileResponse(
+        io.BytesIO(bytes(file.data)),
+        as_attachment=True,
+        filename=file.name,
+        content_type=file.content_type,
+    )
+    response["Content-Length"] = str(file.size)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _awaiting_for(user):
+    """Updates waiting for sign-off that `user` may decide, oldest first."""
+    waiting = ProgressUpdate.objects.filter(needs_sign_off=True, sign_off__isnull=True)
+    if not is_administrator(user):
+        waiting = waiting.filter(
+            Q(action__objective__plan__editors=user) | Q(objective__plan__editors=user)
+        ).exclude(author=user)
+    plans = visible_plans(user)
+    return (
+        waiting.filter(Q(action__objective__plan__in=plans) | Q(objective__plan__in=plans))
+        .select_related("author", "action__objective__plan", "objective__plan")
+        .prefetch_related(
+            "areas_for_development",
+            "files",
+            "action__objective__plan__status_key",
+            "objective__plan__status_key",
+        )
+        .order_by("recorded_at", "id")
+        .distinct()
+    )
+
+
+def _sign_off_page(request, bad_form: SignOffForm | None = None, bad_pk: int | None = None):
+    rows = [
+        (update, bad_form if update.pk == bad_pk else SignOffForm(prefix=f"u{update.pk}"))
+        for update in _awaiting_for(request.user)
+    ]
+    return render(
+        request,
+        "improvement/sign_off_list.html",
+        {"rows": rows, "bad_form": bad_form},
+        status=400 if bad_form else 200,
+    )
+
+
+@require_GET
+def sign_off_list(request: HttpRequest) -> HttpResponse:
+    return _sign_off_page(request)
+
+
+@require_POST
+def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    update = get_visible_or_404(
+        request.user,
+        ProgressUpdate.objects.select_related("action__objective__plan", "objective__plan"),
+        pk=pk,
+    )
+    require(request.user, "improvement.sign_off_update", update)
+    form = SignOffForm(request.POST, prefix=f"u{update.pk}")
+    if not form.is_valid():
+        return _sign_off_page(request, bad_form=form, bad_pk=update.pk)
+    try:
+        decision = sign_off_decide(
+            update=update,
+            user=request.user,
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        subject = update.action or update.objective
+        verb = "approved" if decision.decision == "approved" else "returned to its author"
+        messages.success(request, f"The update on {subject.reference} is {verb}.")
+    return redirect("sign-off-list")

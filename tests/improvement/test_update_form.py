@@ -1,0 +1,198 @@
+"""Recording progress through the form: what is saved, what the pages show after it,
+and bad input (a message next to the field, the text kept, nothing saved)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from improvement import roles
+from improvement.models import AreaForDevelopment, EvidenceFile, Milestone, ProgressUpdate
+from tests.factories import (
+    ActionFactory,
+    MilestoneFactory,
+    ObjectiveFactory,
+    PlanFactory,
+    ProgressUpdateFactory,
+    ReportingPeriodFactory,
+    user_with_role,
+)
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def owner(client):
+    user = user_with_role(roles.ACTION_OWNER)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def action(owner):
+    plan = PlanFactory()
+    plan.status_key.create(status="off_track", label="Not yet achieved", description="Behind")
+    objective = ObjectiveFactory(plan=plan, reference="1")
+    action = ActionFactory(objective=objective, reference="1.1", owner=owner)
+    ProgressUpdateFactory(action=action, as_at=datetime.date(2025, 1, 31), status="on_track")
+    return action
+
+
+def form_data(action, **changes):
+    data = {
+        "status": "at_risk",
+        "narrative": "Recruitment is slower than planned.",
+        "achievements": "Advert placed\nTwo interviews held",
+        "evidence": "Minutes of the board",
+        "based_on": ProgressUpdate.objects.filter(action=action).order_by("-id").first().id,
+        "areas-TOTAL_FORMS": "3",
+        "areas-INITIAL_FORMS": "0",
+        "areas-0-description": "Second advert",
+        "areas-0-timescale": "Quarter 3",
+        "areas-0-due_date": "2026-12-31",
+        "areas-1-description": "",
+        "areas-2-description": "",
+    }
+    data.update(changes)
+    return data
+
+
+def update_url(action):
+    return reverse("action-update", kwargs={"pk": action.pk})
+
+
+def test_the_form_shows_the_plans_own_labels_and_the_previous_update(client, action):
+    ProgressUpdateFactory(action=action, as_at=datetime.date(2025, 2, 28), narrative="Last time")
+    html = client.get(update_url(action)).content.decode()
+    assert "Not yet achieved" in html and "Behind" in html
+    assert "Previous update" in html and "Last time" in html
+
+
+def test_saving_appends_a_dated_update_in_the_current_period(client, owner, action):
+    today = timezone.localdate()
+    period = ReportingPeriodFactory(
+        start=today - datetime.timedelta(days=10),
+        end=today + datetime.timedelta(days=10),
+        update_deadline=today + datetime.timedelta(days=5),
+    )
+    response = client.post(update_url(action), form_data(action))
+    assert response.status_code == 302
+    assert response.url == action.get_absolute_url()
+    update = ProgressUpdate.objects.filter(action=action).latest("id")
+    assert (update.as_at, update.period, update.author) == (today, period, owner)
+    assert update.status == "at_risk"
+    assert update.achievements == ["Advert placed", "Two interviews held"]
+    assert update.evidence == ["Minutes of the board"]
+    area = AreaForDevelopment.objects.get(update=update)
+    assert (area.description, area.timescale, area.due_date) == (
+        "Second advert",
+        "Quarter 3",
+        datetime.date(2026, 12, 31),
+    )
+
+
+def test_the_plan_page_roll_up_changes_after_an_update_is_saved(client, action):
+    plan_url = action.objective.plan.get_absolute_url()
+    assert client.get(plan_url).context["state"].status.value == "on_track"
+    client.post(update_url(action), form_data(action, status="off_track"))
+    state = client.get(plan_url).context["state"]
+    assert state.status.value == "off_track"
+    assert state.objectives[0].status.value == "off_track"
+    assert "Off track because action 1.1 is off track." in client.get(plan_url).content.decode()
+
+
+def test_milestones_are_marked_done_with_their_date(client, action):
+    milestone = MilestoneFactory(action=action, title="Advert placed")
+    data = form_data(
+        action,
+        **{f"milestone_{milestone.pk}": "on", f"milestone_{milestone.pk}_on": "2025-03-01"},
+    )
+    assert client.post(update_url(action), data).status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.completed_on == datetime.date(2025, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"status": ""}, "status", "Choose a status."),
+        ({"status": "purple"}, "status", "Select a valid choice."),
+        ({"narrative": ""}, "narrative", "Say what progress has been made."),
+        (
+            {"areas-0-description": "", "areas-0-timescale": "Quarter 3"},
+            "areas-0-description",
+            "Describe the area for development, or clear its timescale.",
+        ),
+        ({"areas-0-due_date": "31/02/2026"}, "areas-0-due_date", "Enter the date"),
+    ],
+)
+def test_bad_input_is_shown_next_to_the_field_the_text_kept_and_nothing_saved(
+    client, action, changes, field, message
+):
+    before = ProgressUpdate.objects.count()
+    data = form_data(action, **{"narrative": "My careful words", **changes})
+    response = client.post(update_url(action), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert f'id="id_{field}-error"' in html or f'id="id_{field}_0-error"' in html or message in html
+    assert message in html
+    if data["narrative"]:
+        assert "My careful words" in html
+    assert ProgressUpdate.objects.count() == before
+
+
+def test_a_future_milestone_date_is_refused(client, action):
+    milestone = MilestoneFactory(action=action)
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    data = form_data(
+        action, **{f"milestone_{milestone.pk}": "on", f"milestone_{milestone.pk}_on": future}
+    )
+    response = client.post(update_url(action), data)
+    assert "cannot be in the future" in response.content.decode()
+    assert Milestone.objects.get(pk=milestone.pk).completed_on is None
+
+
+def test_an_evidence_file_is_stored_and_served_only_to_readers(client, action):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("board minutes.pdf", PDF, content_type="application/pdf")
+    response = client.post(update_url(action), {**form_data(action), "files": [upload]})
+    assert response.status_code == 302
+    stored = EvidenceFile.objects.get()
+    assert (stored.name, stored.size, stored.content_type) == (
+        "board minutes.pdf",
+        len(PDF),
+        "application/pdf",
+    )
+    download = client.get(stored.get_absolute_url())
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert 'attachment; filename="board minutes.pdf"' in download["Content-Disposition"]
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert "evidence" in client.get(action.get_absolute_url()).content.decode().lower()
+
+
+def test_the_action_page_offers_the_update_button_only_to_those_who_may_update(client, action):
+    html = client.get(action.get_absolute_url()).content.decode()
+    assert "Record progress" in html
+    client.force_login(user_with_role(roles.VIEWER))
+    assert "Record progress" not in client.get(action.get_absolute_url()).content.decode()
+
+
+def test_an_objective_assessment_is_recorded_by_its_owner(client, owner):
+    objective = ObjectiveFactory(owner=owner)
+    url = reverse("objective-update", kwargs={"pk": objective.pk})
+    data = {
+        "status": "at_risk",
+        "narrative": "Assessment",
+        "based_on": 0,
+        "areas-TOTAL_FORMS": "0",
+        "areas-INITIAL_FORMS": "0",
+    }
+    assert client.post(url, data).status_code == 302
+    update = ProgressUpdate.objects.get(objective=objective)
+    assert update.status == "at_risk"
