@@ -29,6 +29,7 @@ run: demo-data
 demo-data: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_plans
+	DEBUG=1 $(PY) manage.py load_demo_workforce
 	DEBUG=1 $(PY) manage.py create_demo_users
 
 ## make test: the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)

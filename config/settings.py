@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "rules",
     "simple_history",
+    "import_export",
     "improvement",
     "metrics",
     "workforce",

@@ -19,5 +19,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("measures/", include("metrics.urls")),
+    path("workforce/", include("workforce.urls")),
     path("", include("improvement.urls")),
 ]

@@ -12,13 +12,13 @@ can be corrected by administrators only; django-simple-history records the corre
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from improvement.fields import ItemListField
-from improvement.history import objective_states_as_at, plan_states_as_at
+from improvement.history import objective_states_as_at, plan_states_as_at, with_status_as_at
 from improvement.models import (
     Action,
     AreaForDevelopment,
@@ -274,25 +274,6 @@ class UpdateInline(admin.StackedInline):
         return False
 
 
-def _current_status_annotations(today):
-    newest = ("-as_at", "-recorded_at", "-id")
-    updates = ProgressUpdate.objects.filter(action=OuterRef("pk"), as_at__lte=today)
-    return {
-        "rated_status": Subquery(updates.exclude(status="").order_by(*newest).values("status")[:1]),
-        "has_update": Exists(updates),
-    }
-
-
-def _current_status_expression():
-    # No update at all: not started. Updates but none rated: no status ("").
-    return Case(
-        When(has_update=False, then=Value(Status.NOT_STARTED.value)),
-        When(rated_status__isnull=True, then=Value("")),
-        default="rated_status",
-        output_field=CharField(),
-    )
-
-
 class ActionStatusFilter(admin.SimpleListFilter):
     title = "status today"
     parameter_name = "status"
@@ -317,11 +298,8 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("yes", "Overdue"), ("no", "Not overdue")]
 
     def queryset(self, request, queryset):
-        overdue = Q(due_date__lt=timezone.localdate()) & ~Q(current_status=Status.COMPLETE.value)
-        if self.value() == "yes":
-            return queryset.filter(overdue)
-        if self.value() == "no":
-            return queryset.exclude(overdue)
+        if self.value() in ("yes", "no"):
+            return queryset.filter(is_overdue=self.value() == "yes")
         return queryset
 
 
@@ -350,12 +328,7 @@ class ActionAdmin(PlanScoped, SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(**_current_status_annotations(timezone.localdate()))
-            .annotate(current_status=_current_status_expression())
-        )
+        return with_status_as_at(super().get_queryset(request), timezone.localdate())
 
     @admin.display(description="Title")
     def short_title(self, action):
@@ -365,16 +338,13 @@ class ActionAdmin(PlanScoped, SimpleHistoryAdmin):
     def plan(self, action):
         return action.objective.plan
 
-    @admin.display(description="Status today", ordering="current_status")
+    @admin.display(description="Status today", ordering="status_rank")
     def status(self, action):
         return _badge(as_status(action.current_status))
 
-    @admin.display(description="Overdue", boolean=True)
+    @admin.display(description="Overdue", boolean=True, ordering="is_overdue")
     def overdue(self, action):
-        status = as_status(action.current_status)
-        return bool(
-            action.due_date and action.due_date < timezone.localdate() and status != Status.COMPLETE
-        )
+        return action.is_overdue
 
 
 # -- updates and periods -------------------------------------------------------------

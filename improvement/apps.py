@@ -13,4 +13,4 @@ class ImprovementConfig(AppConfig):
         from improvement import permissions  # noqa: F401  registers the rules
         from improvement.roles import sync_roles_after_migrate
 
-        post_migrate.connect(sync_roles_after_migrate, sender=self)
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="tracker-sync-roles")

@@ -24,11 +24,26 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from improvement.models import Action, Objective, Plan, ProgressUpdate, Section, StatusKeyEntry
 from improvement.rollup import Child, Rollup, is_kinder, is_overdue, rollup_status
 from improvement.status import DISPLAY_ORDER, SEVERITY, Status, as_status
+from metrics.models import Measure
+from metrics.selectors import MeasureState, measure_states
 
 _NEWEST_FIRST = ("-as_at", "-recorded_at", "-id")
 
@@ -42,6 +57,8 @@ class ActionState:
     overdue: bool
     # The newest update still waiting for a plan editor (it does not count yet).
     awaiting_sign_off: ProgressUpdate | None = None
+    # Set by pages that know the reporting period (`dashboard.mark_not_yet_updated`).
+    not_yet_updated: bool = False
 
     @property
     def last_updated_on(self) -> date | None:
@@ -57,6 +74,7 @@ class ObjectiveState:
     assessed_update: ProgressUpdate | None
     latest_update: ProgressUpdate | None
     awaiting_sign_off: ProgressUpdate | None = None
+    measures: list[MeasureState] = field(default_factory=list)
 
     @property
     def status(self) -> Status | None:
@@ -141,6 +159,44 @@ def _latest_update_id(fk: str, as_at: date, *, rated: bool) -> Subquery:
     return Subquery(updates.order_by(*_NEWEST_FIRST).values("id")[:1])
 
 
+def with_status_as_at(actions: QuerySet[Action], as_at: date) -> QuerySet[Action]:
+    """Actions annotated in SQL, so lists can filter and sort on them: `current_status`
+    (the status as at `as_at` by the same rules as `plan_states_as_at`: "" for no status),
+    `status_rank` (severity, for sorting), `last_update_on` and `is_overdue`."""
+    counted = ProgressUpdate.objects.filter(counted_updates(as_at), action=OuterRef("pk"))
+    newest = counted.order_by(*_NEWEST_FIRST)
+    return (
+        actions.annotate(
+            rated_status=Subquery(newest.exclude(status="").values("status")[:1]),
+            last_update_on=Subquery(newest.values("as_at")[:1]),
+        )
+        .annotate(
+            # No update at all: not started. Updates, but none gives a status: no status.
+            current_status=Case(
+                When(last_update_on__isnull=True, then=Value(Status.NOT_STARTED.value)),
+                When(rated_status__isnull=True, then=Value("")),
+                default=F("rated_status"),
+                output_field=CharField(),
+            ),
+        )
+        .annotate(
+            status_rank=Case(
+                *[When(current_status=s.value, then=Value(rank)) for s, rank in SEVERITY.items()],
+                default=Value(-1),
+                output_field=IntegerField(),
+            ),
+            is_overdue=Case(
+                When(
+                    Q(due_date__lt=as_at) & ~Q(current_status=Status.COMPLETE.value),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+    )
+
+
 def _awaiting_update_id(fk: str) -> Subquery:
     waiting = ProgressUpdate.objects.filter(
         needs_sign_off=True, sign_off__isnull=True, **{fk: OuterRef("pk")}
@@ -210,6 +266,7 @@ def _objective_states(
         as_at,
     )
     updates = _fetch_updates(objective_rows, action_rows)
+    measures_by_objective = _measures_by_objective([o.pk for o in objective_rows], as_at)
     actions_by_objective: dict[int, list[ActionState]] = defaultdict(list)
     for state in _action_states(action_rows, as_at, updates):
         actions_by_objective[state.action.objective_id].append(state)
@@ -223,19 +280,22 @@ def _objective_states(
         for state in action_states:
             state.action.objective = objective
         assessed_update = updates.get(objective.rated_id)
+        measures = measures_by_objective.get(objective.pk, [])
+        children = [Child(a.action.reference, a.status, a.overdue, "action") for a in action_states]
+        if plan.measures_in_rollup:
+            children += [Child(f"“{m.measure.name}”", m.status, False, "measure") for m in measures]
         states.append(
             ObjectiveState(
                 objective=objective,
                 actions=action_states,
+                measures=measures,
                 derived=rollup_status(
-                    [
-                        Child(a.action.reference, a.status, a.overdue, "action")
-                        for a in action_states
-                    ],
+                    children,
                     rule=plan.rollup_rule,
                     off_track_threshold=plan.off_track_threshold,
                     at_risk_threshold=plan.at_risk_threshold,
-                    noun_plural="actions",
+                    noun_plural="actions and measures" if plan.measures_in_rollup else "actions",
+                    noun_singular="action or measure" if plan.measures_in_rollup else "action",
                 ),
                 assessed=as_status(assessed_update.status) if assessed_update else None,
                 assessed_update=assessed_update,
@@ -244,6 +304,25 @@ def _objective_states(
             )
         )
     return states
+
+
+def _measures_by_objective(objective_ids: list[int], as_at: date) -> dict[int, list]:
+    """Each objective's linked measures with their status as at the date."""
+    links = list(
+        Measure.objectives.through.objects.filter(objective_id__in=objective_ids).values_list(
+            "objective_id", "measure_id"
+        )
+    )
+    if not links:
+        return {}
+    states = {
+        s.measure.pk: s
+        for s in measure_states(Measure.objects.filter(pk__in={m for _, m in links}), as_at)
+    }
+    result: dict[int, list] = defaultdict(list)
+    for objective_id, measure_id in links:
+        result[objective_id].append(states[measure_id])
+    return result
 
 
 def _with_key(plans: QuerySet[Plan]) -> list[Plan]:

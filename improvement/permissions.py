@@ -13,6 +13,8 @@ assess an objective administrators, the plan's editors, the objective's owner.
 sign off an update  administrators and the plan's editors, never the update's author.
 change a plan   administrators (any plan), plan editors (the plans they are named on),
                 in the admin.
+enter a measure's data  administrators, the measure's owner, the plan's editors; never
+                by hand for a measure fed by the workforce returns.
 """
 
 from __future__ import annotations
@@ -97,6 +99,8 @@ def _plan_of(obj):
         return obj.plan
     if isinstance(obj, EvidenceFile):
         return obj.update.plan
+    if hasattr(obj, "plan_id") and hasattr(obj, "unit"):  # a metrics.Measure
+        return obj.plan
     raise TypeError(f"No plan for {type(obj).__name__}")
 
 
@@ -152,7 +156,17 @@ def can_edit_plan(user, plan) -> bool:
     return roles.PLAN_EDITOR in user_roles(user) and _is_editor(user, plan)
 
 
+@rules.predicate
+def can_enter_measure_data(user, measure) -> bool:
+    if measure is None or not _active(user) or measure.indicator:
+        return False
+    if is_administrator(user) or measure.owner_id == user.pk:
+        return True
+    return _is_editor(user, measure.plan)
+
+
 rules.add_perm("improvement.view_plan_pages", can_view)
+rules.add_perm("metrics.enter_data", can_enter_measure_data)
 rules.add_perm("improvement.export_plan", can_view)
 rules.add_perm("improvement.update_action", can_update_action)
 rules.add_perm("improvement.assess_objective", can_assess_objective)

@@ -9,6 +9,7 @@ any, nothing is saved and `PlanFileError` lists them all.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +20,17 @@ from django.db import models, transaction
 from improvement.models import (
     Action,
     AreaForDevelopment,
+    EvidenceFile,
     Milestone,
     Objective,
     Plan,
     ProgressUpdate,
     Section,
+    SignOff,
     StatusKeyEntry,
 )
 from improvement.status import Status
+from metrics.models import DataPoint, Measure, Target
 
 PLAN_FIELDS = {
     "slug",
@@ -45,6 +49,7 @@ PLAN_FIELDS = {
     "status_key",
     "sections",
     "objectives",
+    "measures",
 }
 SECTION_FIELDS = {"title", "objectives"}
 OBJECTIVE_FIELDS = {
@@ -77,6 +82,12 @@ UPDATE_FIELDS = {
     "evidence",
     "areas_for_development",
 }
+MEASURE_FIELDS = {
+    "reference", "name", "description", "unit", "direction", "baseline", "tolerance", "source",
+    "objectives", "actions", "targets", "data",
+}  # fmt: skip
+TARGET_FIELDS = {"kind", "value", "value_high", "due_date", "set_on", "reason"}
+DATA_FIELDS = {"period_end", "value", "text", "note"}
 AREA_FIELDS = {"description", "timescale", "due_date"}
 KEY_FIELDS = {"label", "description"}
 
@@ -193,7 +204,92 @@ class _Loader:
                 continue
             for i, objective in self.items(section_doc.get("objectives"), f"{path}.objectives"):
                 self.objective(plan, section, objective, f"{path}.objectives[{i}]")
+        for i, measure in self.items(doc.get("measures"), "plan.measures"):
+            self.measure(plan, measure, f"measures[{i}]")
         return plan
+
+    def measure(self, plan: Plan, doc: Any, path: str) -> None:
+        doc = self.mapping(doc, path, MEASURE_FIELDS)
+        if doc is None:
+            return
+        path = f"{path} ({doc.get('name')})" if doc.get("name") else path
+        baseline = doc.get("baseline") or {}
+        if not isinstance(baseline, dict):
+            self.error(f"{path}.baseline", "expected {value: ..., date: ...}")
+            baseline = {}
+        measure = Measure(
+            plan=plan,
+            reference=str(doc.get("reference") or ""),
+            name=self.text(doc.get("name")),
+            description=self.text(doc.get("description")),
+            unit=doc.get("unit") or "",
+            direction=doc.get("direction") or "higher",
+            baseline_value=self.decimal(baseline.get("value"), f"{path}.baseline.value"),
+            baseline_date=baseline.get("date"),
+            amber_tolerance=self.decimal(doc.get("tolerance"), f"{path}.tolerance"),
+            source=self.text(doc.get("source")),
+        )
+        if not self.save(measure, path):
+            return
+        objectives = {o.reference: o for o in plan.objectives.all()}
+        for reference in doc.get("objectives") or []:
+            if str(reference) not in objectives:
+                self.error(f"{path}.objectives", f"no objective {reference!r} in this plan")
+            else:
+                measure.objectives.add(objectives[str(reference)])
+        for reference in doc.get("actions") or []:
+            matches = list(Action.objects.filter(objective__plan=plan, reference=str(reference)))
+            if len(matches) != 1:
+                self.error(
+                    f"{path}.actions",
+                    f"no action {reference!r} in this plan"
+                    if not matches
+                    else f"action {reference!r} is ambiguous: several objectives have one",
+                )
+            else:
+                measure.actions.add(matches[0])
+        for i, target in self.items(doc.get("targets"), f"{path}.targets"):
+            tpath = f"{path}.targets[{i}]"
+            target = self.mapping(target, tpath, TARGET_FIELDS)
+            if target is None:
+                continue
+            row = Target(
+                measure=measure,
+                kind=target.get("kind") or "final",
+                value=self.decimal(target.get("value"), f"{tpath}.value"),
+                value_high=self.decimal(target.get("value_high"), f"{tpath}.value_high"),
+                due_date=target.get("due_date"),
+                reason=self.text(target.get("reason")),
+            )
+            row.set_on = target.get("set_on")  # not given: in force from the start
+            self.save(row, tpath)
+        for i, point in self.items(doc.get("data"), f"{path}.data"):
+            dpath = f"{path}.data[{i}]"
+            point = self.mapping(point, dpath, DATA_FIELDS)
+            if point is not None:
+                self.save(
+                    DataPoint(
+                        measure=measure,
+                        period_end=point.get("period_end"),
+                        value=self.decimal(point.get("value"), f"{dpath}.value"),
+                        text=self.text(point.get("text")),
+                        note=self.text(point.get("note")),
+                    ),
+                    dpath,
+                )
+
+    def decimal(self, value: Any, path: str) -> Decimal | None:
+        """A figure as a Decimal, read from its written form (never through a float)."""
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+            self.error(path, f"expected a number, got {value!r}")
+            return None
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            self.error(path, f"{value!r} is not a number")
+            return None
 
     def objective(self, plan: Plan, section: Section | None, doc: Any, path: str) -> None:
         doc = self.mapping(doc, path, OBJECTIVE_FIELDS)
@@ -294,6 +390,10 @@ class _Loader:
 def _delete_plan(plan: Plan) -> None:
     """Remove a demo plan before reloading it. Its updates are append-only, so they go by
     a queryset delete (which skips the model's guard) only here, on an explicit replace."""
+    Target.objects.filter(measure__plan=plan, replaces__isnull=False).delete()
+    for subject in ("update__action__objective__plan", "update__objective__plan"):
+        EvidenceFile.objects.filter(**{subject: plan}).delete()
+        SignOff.objects.filter(**{subject: plan}).delete()
     ProgressUpdate.objects.filter(action__objective__plan=plan).delete()
     ProgressUpdate.objects.filter(objective__plan=plan).delete()
     plan.delete()

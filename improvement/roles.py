@@ -25,6 +25,10 @@ _ALL_MODELS = [
 ]
 
 
+_MEASURE_MODELS = ["measure", "target", "datapoint"]
+_WORKFORCE_MODELS = ["servicearea", "team", "workforcereturn"]
+
+
 def _codenames(actions: list[str], models: list[str]) -> list[str]:
     return [f"{action}_{model}" for action in actions for model in models]
 
@@ -32,22 +36,26 @@ def _codenames(actions: list[str], models: list[str]) -> list[str]:
 # Model permissions open the admin's pages; which objects a plan editor may touch there
 # is decided per object by `improvement.permissions` (the plans they are named on).
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    ADMINISTRATOR: _codenames(["add", "change", "delete", "view"], _ALL_MODELS)
+    ADMINISTRATOR: _codenames(
+        ["add", "change", "delete", "view"], _ALL_MODELS + _MEASURE_MODELS + _WORKFORCE_MODELS
+    )
     + _codenames(["add", "change", "view"], ["user", "group"]),
     PLAN_EDITOR: _codenames(["change", "view"], ["plan"])
     + _codenames(["add", "change", "delete", "view"], _PLAN_MODELS[1:])
     + _codenames(["add", "view"], ["progressupdate", "areafordevelopment"])
-    + _codenames(["view"], ["signoff", "evidencefile", "reportingperiod", "user"]),
-    ACTION_OWNER: _codenames(["view"], _ALL_MODELS),
-    VIEWER: _codenames(["view"], _ALL_MODELS),
-    CLERK: _codenames(["view"], _ALL_MODELS),
+    + _codenames(["add", "change", "delete", "view"], _MEASURE_MODELS)
+    + _codenames(["view"], ["signoff", "evidencefile", "reportingperiod", "user"])
+    + _codenames(["view"], _WORKFORCE_MODELS),
+    ACTION_OWNER: _codenames(["view"], _ALL_MODELS + _MEASURE_MODELS + _WORKFORCE_MODELS),
+    VIEWER: _codenames(["view"], _ALL_MODELS + _MEASURE_MODELS + _WORKFORCE_MODELS),
+    CLERK: _codenames(["view"], _ALL_MODELS + _MEASURE_MODELS + _WORKFORCE_MODELS),
 }
 
 # Roles whose holders use the admin (Django's is_staff).
 STAFF_ROLES = {ADMINISTRATOR, PLAN_EDITOR}
 
 
-def sync_roles() -> dict[str, Group]:
+def sync_roles(*, strict: bool = True) -> dict[str, Group]:
     groups = {}
     for name, codenames in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
@@ -58,7 +66,7 @@ def sync_roles() -> dict[str, Group]:
             )
         )
         missing = set(codenames) - {p.codename for p in permissions}
-        if missing:
+        if missing and strict:
             raise LookupError(f"Permissions missing for {name}: {sorted(missing)} (run migrate)")
         group.permissions.set(permissions)
         groups[name] = group
@@ -66,5 +74,8 @@ def sync_roles() -> dict[str, Group]:
 
 
 def sync_roles_after_migrate(sender, **kwargs) -> None:
-    """Keep the role groups in step with this table after every migrate."""
-    sync_roles()
+    """Keep the role groups in step with this table after every migrate. Each app's
+    permissions appear after its own migrations, so this runs after each of ours and the
+    last run sees them all."""
+    if sender.label in {"improvement", "metrics", "workforce"}:
+        sync_roles(strict=False)

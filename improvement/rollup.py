@@ -80,9 +80,11 @@ def rollup_status(
     off_track_threshold: int = 25,
     at_risk_threshold: int = 10,
     noun_plural: str = "actions",
+    noun_singular: str | None = None,
 ) -> Rollup:
     """The rolled-up status of `children` under `rule`, with its explanation."""
     rule = RollupRule(rule)
+    noun = _Noun(noun_singular or noun_plural[:-1], noun_plural)
     children = tuple(children)
     counts = Counter(c.status for c in children if c.status is not None)
     ordered_counts = {s: counts[s] for s in DISPLAY_ORDER if counts[s]}
@@ -91,11 +93,11 @@ def rollup_status(
         return Rollup(status, rule, reason, tuple(deciding), children, ordered_counts)
 
     if not children:
-        return result(None, f"No status: there are no {noun_plural} to roll up.")
+        return result(None, f"No status: there are no {noun.plural} to roll up.")
     rated = [c for c in children if c.status is not None]
     if not rated:
         return result(
-            None, f"No status: none of the {_count(len(children), noun_plural)} has a status yet."
+            None, f"No status: none of the {_count(len(children), noun)} has a status yet."
         )
 
     off = [c for c in rated if c.status == Status.OFF_TRACK]
@@ -118,7 +120,7 @@ def rollup_status(
         if off and len(off) * 100 >= off_track_threshold * n:
             return result(
                 Status.OFF_TRACK,
-                f"Off track because {_share(off, n, noun_plural)} off track, at or above the "
+                f"Off track because {_share(off, n, noun)} off track, at or above the "
                 f"{off_track_threshold}% threshold ({_names(off)}).",
                 off,
             )
@@ -126,7 +128,7 @@ def rollup_status(
         if troubled and len(troubled) * 100 >= at_risk_threshold * n:
             return result(
                 Status.AT_RISK,
-                f"At risk because {_share(troubled, n, noun_plural)} at risk or off track, at or "
+                f"At risk because {_share(troubled, n, noun)} at risk or off track, at or "
                 f"above the {at_risk_threshold}% threshold ({_names(troubled)}).",
                 troubled,
             )
@@ -135,23 +137,24 @@ def rollup_status(
     if all(c.status == Status.COMPLETE for c in rated) and not unrated:
         return result(
             Status.COMPLETE,
-            f"Complete: all {_count(len(children), noun_plural)} are complete.",
+            f"Complete: all {_count(len(children), noun)} are complete.",
             children,
         )
     if all(c.status == Status.NOT_STARTED for c in rated):
         if unrated:
+            rated_noun = _Noun(f"rated {noun.singular}", f"rated {noun.plural}")
             reason = (
-                f"Not started: none of the {_count(len(rated), 'rated ' + noun_plural)} has "
-                f"started; {unrated} {_without_status(unrated, noun_plural)}."
+                f"Not started: none of the {_count(len(rated), rated_noun)} has "
+                f"started; {unrated} {_without_status(unrated, noun)}."
             )
         else:
-            reason = f"Not started: none of the {_count(len(children), noun_plural)} has started."
+            reason = f"Not started: none of the {_count(len(children), noun)} has started."
         return result(Status.NOT_STARTED, reason, rated)
     return result(Status.ON_TRACK, _on_track_reason(rule, ordered_counts, unrated), rated)
 
 
-def _without_status(n: int, noun_plural: str) -> str:
-    return f"{noun_plural[:-1] if n == 1 else noun_plural} {'has' if n == 1 else 'have'} no status"
+def _without_status(n: int, noun: _Noun) -> str:
+    return f"{noun(n)} {'has' if n == 1 else 'have'} no status"
 
 
 def _on_track_reason(rule: RollupRule, counts: dict[Status, int], unrated: int) -> str:
@@ -184,10 +187,19 @@ def _is(children) -> str:
     return "is" if len(children) == 1 else "are"
 
 
-def _count(n: int, noun_plural: str) -> str:
-    return f"{n} {noun_plural[:-1] if n == 1 else noun_plural}"
+@dataclass(frozen=True)
+class _Noun:
+    singular: str
+    plural: str
+
+    def __call__(self, n: int) -> str:
+        return self.singular if n == 1 else self.plural
 
 
-def _share(part, n: int, noun_plural: str) -> str:
+def _count(n: int, noun: _Noun) -> str:
+    return f"{n} {noun(n)}"
+
+
+def _share(part, n: int, noun: _Noun) -> str:
     percent = round(len(part) * 100 / n)
-    return f"{len(part)} of {n} rated {noun_plural} ({percent}%) {_is(part)}"
+    return f"{len(part)} of {n} rated {noun.plural} ({percent}%) {_is(part)}"

@@ -143,3 +143,34 @@ class EvidenceFileFactory(factory.django.DjangoModelFactory):
     data = b"%PDF-1.4 minutes of the board"
     size = factory.LazyAttribute(lambda f: len(f.data))
     sha256 = "0" * 64
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "metrics.Measure"
+        skip_postgeneration_save = True
+
+    plan = factory.SubFactory(PlanFactory)
+    name = factory.Sequence(lambda n: f"Measure {n}")
+    unit = "percent"
+    direction = "higher"
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "metrics.Target"
+
+    measure = factory.SubFactory(MeasureFactory)
+    kind = "final"
+    due_date = datetime.date(2026, 3, 31)
+    value = 80
+    set_on = datetime.date(2024, 4, 1)
+
+
+class DataPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "metrics.DataPoint"
+
+    measure = factory.SubFactory(MeasureFactory)
+    period_end = datetime.date(2025, 3, 31)
+    value = 50

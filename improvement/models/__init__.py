@@ -9,6 +9,7 @@ from simple_history import register
 from .notifications import DigestLog, NotificationPreference, ReminderLog
 from .plans import Plan, PlanKind, ReportingPeriod, Section, StatusKeyEntry
 from .progress import AreaForDevelopment, EvidenceFile, ProgressUpdate, SignOff
+from .reports import SavedReport
 from .work import Action, Milestone, Objective
 
 register(
@@ -31,6 +32,7 @@ __all__ = [
     "ProgressUpdate",
     "ReminderLog",
     "ReportingPeriod",
+    "SavedReport",
     "Section",
     "SignOff",
     "StatusKeyEntry",

@@ -83,6 +83,11 @@ class Plan(models.Model):
         default=False,
         help_text="An owner's update waits for a plan editor to approve it before it counts.",
     )
+    measures_in_rollup = models.BooleanField(
+        "measures count in the roll-up",
+        default=False,
+        help_text="The status of each measure linked to an objective counts with its actions.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[editors])

@@ -18,6 +18,13 @@ def status_tag(status, labels=None):
 
 
 @register.filter
+def status_colour(status):
+    """The colour word for a status ("none" for no status)."""
+    status = as_status(status) if isinstance(status, str) else status
+    return COLOURS[status] if status is not None else "none"
+
+
+@register.filter
 def status_label(status, labels=None):
     status = as_status(status) if isinstance(status, str) else status
     if status is None:
@@ -34,3 +41,34 @@ def get_item(mapping, key):
 @register.simple_tag
 def status_value(status):
     return status.value if isinstance(status, Status) else ""
+
+
+@register.filter
+def unit_value(value, unit):
+    """A measure's value in its unit: 14.0%, 50.32 FTE, £41,000."""
+    from metrics.units import format_value
+
+    return format_value(value, unit)
+
+
+@register.filter
+def unit_change(value, unit):
+    from metrics.units import format_change
+
+    return format_change(value, unit)
+
+
+@register.filter
+def unit_amount(value, unit):
+    """A size in a unit, without a sign: "2.0 percentage points", "£4,000"."""
+    from decimal import Decimal
+
+    from metrics.units import format_change
+
+    return format_change(abs(Decimal(value)), unit).lstrip("+±")
+
+
+@register.filter
+def target_at(state, day):
+    """The target that was in force on `day` for a measure's state."""
+    return state.target_at(day)

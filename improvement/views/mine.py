@@ -13,10 +13,10 @@ from improvement.selectors import actions_looked_after_by, my_actions
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Action owners start at their actions; everyone else at the plans."""
+    """Action owners start at their actions; everyone else at the dashboard."""
     if actions_looked_after_by(request.user).exists():
         return redirect("my-actions")
-    return redirect("plan-list")
+    return redirect("dashboard")
 
 
 @require_GET

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from improvement.dashboard import mark_not_yet_updated
 from improvement.forms import AsAtForm
 from improvement.history import changes_between, plan_state_as_at, plan_states_as_at
 from improvement.models import Plan
@@ -22,6 +23,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_visible_or_404(request.user, Plan.objects.prefetch_related("status_key"), slug=slug)
     form = AsAtForm(request.GET, with_since=True)
     state = plan_state_as_at(plan, form.as_at_date)
+    mark_not_yet_updated(state.actions, form.as_at_date)
     changes = None
     if form.since_date:
         changes = changes_between(plan_state_as_at(plan, form.since_date), state)

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from improvement.dashboard import mark_not_yet_updated
 from improvement.forms import AsAtForm
 from improvement.history import action_state_as_at, objective_state_as_at
 from improvement.models import Action, Objective, ProgressUpdate
@@ -31,6 +32,8 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     form = AsAtForm(request.GET)
+    state = objective_state_as_at(objective, form.as_at_date)
+    mark_not_yet_updated(state.actions, form.as_at_date)
     return render(
         request,
         "improvement/objective_detail.html",
@@ -38,7 +41,7 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "plan": objective.plan,
             "objective": objective,
-            "state": objective_state_as_at(objective, form.as_at_date),
+            "state": state,
             "labels": objective.plan.labels(),
             "updates": updates_up_to(form.as_at_date, objective=objective),
             "can_assess": can_assess_objective(request.user, objective),

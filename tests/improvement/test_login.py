@@ -16,12 +16,12 @@ def test_the_sign_in_page_has_labelled_fields(client):
     assert 'autocomplete="current-password"' in html
 
 
-def test_a_user_signs_in_and_lands_on_the_plans(client):
+def test_a_user_signs_in_and_lands_on_the_dashboard(client):
     UserFactory(username="sam", password="a-long-test-password")
     response = client.post(
         reverse("login"), {"username": "sam", "password": "a-long-test-password"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("plan-list")
+    assert response.redirect_chain[-1][0] == reverse("dashboard")
     assert response.context["user"].username == "sam"
 
 

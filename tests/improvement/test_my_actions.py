@@ -46,7 +46,7 @@ def test_owners_land_on_their_actions_and_directors_on_the_plans(client, owner):
     ActionFactory(owner=owner)
     assert client.get("/").url == reverse("my-actions")
     client.force_login(user_with_role(roles.VIEWER))
-    assert client.get("/").url == reverse("plan-list")
+    assert client.get("/").url == reverse("dashboard")
 
 
 def test_my_actions_are_grouped_by_what_they_need(client, owner, period, today):

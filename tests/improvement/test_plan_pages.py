@@ -202,3 +202,17 @@ def test_the_objective_page_explains_its_status(signed_in):
     html = signed_in.get(objective.get_absolute_url() + "?as_at=2025-07-01").content.decode()
     assert "At risk because action 4.2 is at risk." in html
     assert "Decided by: action 4.2." in html
+
+
+def test_actions_without_an_update_this_period_say_not_yet_updated(signed_in):
+    from tests.factories import ReportingPeriodFactory
+
+    ReportingPeriodFactory(start=D(2025, 4, 1), end=D(2025, 6, 30), update_deadline=D(2025, 7, 10))
+    plan = PlanFactory()
+    objective = ObjectiveFactory(plan=plan)
+    stale = ActionFactory(objective=objective, reference="1.1")
+    fresh = ActionFactory(objective=objective, reference="1.2")
+    ProgressUpdateFactory(action=stale, as_at=D(2025, 3, 1), status="on_track")
+    ProgressUpdateFactory(action=fresh, as_at=D(2025, 5, 1), status="on_track")
+    html = signed_in.get(plan.get_absolute_url() + "?as_at=2025-06-01").content.decode()
+    assert html.count("Not yet updated this period") == 1

@@ -1,0 +1,206 @@
+"""The filterable, sortable list of actions across the plans a person may read, as at a
+date, and its export: a django-filter FilterSet over actions annotated with their status
+in SQL (`history.with_status_as_at`), so filtering, sorting and paging happen in the
+database and the page's query count does not grow with the data."""
+
+from __future__ import annotations
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+
+from improvement.forms import DATE_FORMATS
+from improvement.history import with_status_as_at
+from improvement.models import Action, Objective, Plan, ProgressUpdate, ReportingPeriod, Section
+from improvement.status import Status, as_status
+from improvement.templatetags.tracker import status_tag
+
+STATUS_CHOICES = [*Status.choices, ("none", "No status")]
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
+
+
+class ActionFilter(django_filters.FilterSet):
+    plan = django_filters.ModelChoiceFilter(
+        field_name="objective__plan", queryset=Plan.objects.none(), label="Plan",
+        empty_label="All plans",
+    )  # fmt: skip
+    section = django_filters.ModelChoiceFilter(
+        field_name="objective__section", queryset=Section.objects.none(), label="Section",
+        empty_label="Any section",
+    )  # fmt: skip
+    objective = django_filters.ModelChoiceFilter(
+        queryset=Objective.objects.none(), label="Objective", empty_label="Any objective"
+    )
+    owner = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.none(), label="Owner", empty_label="Anyone"
+    )
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, method="filter_status", label="Status", empty_label="Any status"
+    )
+    overdue = django_filters.ChoiceFilter(
+        choices=[("yes", "Overdue"), ("no", "Not overdue")],
+        method="filter_overdue",
+        label="Overdue",
+        empty_label="Either",
+    )
+    due_after = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="gte", label="Due from",
+        input_formats=DATE_FORMATS, widget=DATE_WIDGET,
+    )  # fmt: skip
+    due_before = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", label="Due by",
+        input_formats=DATE_FORMATS, widget=DATE_WIDGET,
+    )  # fmt: skip
+    updated_since = django_filters.DateFilter(
+        method="filter_updated_since", label="Updated since",
+        input_formats=DATE_FORMATS, widget=DATE_WIDGET,
+    )  # fmt: skip
+    q = django_filters.CharFilter(method="filter_text", label="Reference or title contains")
+
+    class Meta:
+        model = Action
+        fields = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        plans = Plan.objects.visible_to(user)
+        self.filters["plan"].queryset = plans
+        self.filters["section"].queryset = Section.objects.filter(plan__in=plans).select_related(
+            "plan"
+        )
+        self.filters["objective"].queryset = Objective.objects.filter(
+            plan__in=plans
+        ).select_related("plan")
+        self.filters["owner"].queryset = (
+            get_user_model().objects.filter(owned_actions__objective__plan__in=plans).distinct()
+        )
+        for name in ("due_after", "due_before", "updated_since"):
+            self.filters[name].field.error_messages["invalid"] = (
+                "Enter the date as day, month and year, like 31/03/2025."
+            )
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(current_status="" if value == "none" else value)
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(is_overdue=value == "yes")
+
+    def filter_updated_since(self, queryset, name, value):
+        return queryset.filter(last_update_on__gte=value)
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value))
+
+
+def actions_as_at(user, as_at) -> QuerySet[Action]:
+    """Every action the user may read, annotated with its status as at `as_at`."""
+    actions = Action.objects.filter(objective__plan__in=Plan.objects.visible_to(user))
+    return (
+        with_status_as_at(actions, as_at)
+        .select_related("objective__plan", "objective__section", "owner")
+        .prefetch_related("objective__plan__status_key")
+    )
+
+
+def not_yet_updated_ids(rows: list[Action], period: ReportingPeriod | None) -> set[int]:
+    """Of the rows shown, those not complete with nothing reported this period (an update
+    waiting for sign-off counts as reported)."""
+    if period is None or not rows:
+        return set()
+    reported = set(
+        ProgressUpdate.objects.filter(
+            action__in=[a.pk for a in rows], as_at__gte=period.start
+        ).values_list("action_id", flat=True)
+    )
+    return {a.pk for a in rows if a.pk not in reported and a.current_status != Status.COMPLETE}
+
+
+def export_rows(actions) -> tuple[list[str], list[list]]:
+    """The headings and rows of an export: the same columns as the page, in its order."""
+    return [heading for heading, _ in COLUMNS], [
+        [value(action) for _, value in COLUMNS] for action in actions
+    ]
+
+
+COLUMNS = [
+    # (heading, accessor of the exported text)
+    ("Plan", lambda a: a.objective.plan.title),
+    ("Objective", lambda a: a.objective.reference),
+    ("Ref", lambda a: a.reference),
+    ("Action", lambda a: a.title),
+    ("Owner", lambda a: _owner(a)),
+    ("Due", lambda a: a.due_date),
+    ("Status", lambda a: _status_words(a)),
+    ("Overdue", lambda a: "Overdue" if a.is_overdue else ""),
+    ("Last update", lambda a: a.last_update_on),
+]
+
+
+def _owner(action) -> str:
+    names = [action.owner.get_full_name() or action.owner.get_username()] if action.owner else []
+    if action.responsible:
+        names.append(action.responsible)
+    return "; ".join(names)
+
+
+def _status_words(action) -> str:
+    status = as_status(action.current_status)
+    labels = action.objective.plan.labels()
+    return labels.get(status, status.label) if status else "No status"
+
+
+class ActionTable(tables.Table):
+    plan = tables.Column(accessor="objective__plan__title", verbose_name="Plan")
+    objective = tables.Column(accessor="objective__sort_key", verbose_name="Objective")
+    reference = tables.Column(verbose_name="Ref", order_by=("sort_key",))
+    title = tables.Column(verbose_name="Action")
+    owner = tables.Column(empty_values=(), verbose_name="Owner", order_by=("owner__last_name",))
+    due_date = tables.DateColumn(format="j M Y", verbose_name="Due")
+    status = tables.Column(empty_values=(), verbose_name="Status", order_by=("status_rank",))
+    overdue = tables.Column(empty_values=(), verbose_name="Overdue", order_by=("is_overdue",))
+    last_update_on = tables.DateColumn(format="j M Y", verbose_name="Last update")
+
+    class Meta:
+        template_name = "tables/govuk_table.html"
+        empty_text = "No actions match."
+        sequence = [
+            "plan", "objective", "reference", "title", "owner", "due_date", "status", "overdue",
+            "last_update_on",
+        ]  # fmt: skip
+
+    def __init__(self, *args, query_string="", not_yet_updated=frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.query_string = query_string
+        self.not_yet_updated = not_yet_updated
+
+    def render_objective(self, record):
+        return record.objective.reference
+
+    def render_title(self, record):
+        return format_html(
+            '<a class="govuk-link" href="{}{}">{}</a>',
+            record.get_absolute_url(),
+            self.query_string,
+            record.title,
+        )
+
+    def render_owner(self, record):
+        return _owner(record) or "–"
+
+    def render_status(self, record):
+        plan = record.objective.plan
+        badge = render_to_string(
+            "includes/status_tag.html", status_tag(record.current_status, plan.labels())
+        )
+        if record.pk in self.not_yet_updated:
+            return format_html('{}<br><span class="govuk-body-s">Not yet updated</span>', badge)
+        return badge
+
+    def render_overdue(self, record):
+        if record.is_overdue:
+            return render_to_string("includes/overdue_flag.html")
+        return "–"

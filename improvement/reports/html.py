@@ -1,0 +1,81 @@
+"""Reports as HTML: the context the report templates need (with each measure's chart),
+and the stand-alone document that becomes the PDF and the saved "web page" file.
+
+The page in the app and the document share the report's templates
+(`templates/improvement/reports/_*.html`); the document adds no navigation and carries
+its print stylesheet, so a saved copy opens anywhere and prints as the app's page does.
+"""
+
+from __future__ import annotations
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from improvement.reports.assembly import ExceptionsReport, ProgressReport, ReportMeasure
+from metrics.charts import line_chart
+from metrics.status import UNDATED, Point, targets_known_at
+
+REPORT_CSS = "css/report.css"
+
+
+def measure_chart(measure: ReportMeasure, index: int, as_at) -> SafeString:
+    """The measure's line chart (inline SVG), drawn from the values known at `as_at`."""
+    state = measure.state
+    if state is None or state.measure.is_text:
+        return mark_safe("")
+    baseline = (
+        Point(state.measure.baseline_date or UNDATED, state.measure.baseline_value)
+        if state.measure.baseline_value is not None
+        else None
+    )
+    return line_chart(
+        chart_id=f"report-measure-{index}",
+        title=f"{measure.name}: values over time",
+        unit=measure.unit,
+        points=state.points,
+        baseline=baseline,
+        targets=targets_known_at(state.targets, as_at),
+    )
+
+
+def _charts(measures: list[ReportMeasure], as_at) -> list[tuple[ReportMeasure, SafeString]]:
+    return [(m, measure_chart(m, i, as_at)) for i, m in enumerate(measures, start=1)]
+
+
+def progress_context(report: ProgressReport) -> dict:
+    return {
+        "kind": "progress",
+        "report": report,
+        "labels": report.labels,
+        "charts": _charts(report.measures, report.as_at),
+    }
+
+
+def exceptions_context(exceptions: ExceptionsReport) -> dict:
+    return {
+        "kind": "exceptions",
+        "report": exceptions.report,
+        "exceptions": exceptions,
+        "labels": exceptions.report.labels,
+        "charts": _charts(exceptions.measures, exceptions.as_at),
+    }
+
+
+def stylesheet() -> str:
+    """The report's print stylesheet, read through the static files finders."""
+    path = finders.find(REPORT_CSS)
+    with open(path, encoding="utf-8") as css:
+        return css.read()
+
+
+def document(context: dict, *, inline_css: bool) -> str:
+    """The report as one HTML document with no navigation.
+
+    `inline_css`: carry the stylesheet inside the file (a saved copy opens anywhere);
+    otherwise link it, for WeasyPrint to load from the static files on disk.
+    """
+    return render_to_string(
+        "improvement/reports/document.html",
+        {**context, "inline_css": mark_safe(stylesheet()) if inline_css else ""},  # noqa: S308 - our own file
+    )

@@ -1,0 +1,81 @@
+"""The admin for measures: a measure edits its targets and (hand-entered) data points
+inline. Plan editors see the measures of the plans they edit; values of a measure fed by
+the workforce returns are read-only here."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from improvement.admin import PlanScoped
+from metrics.models import DataPoint, Measure, Target
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    fk_name = "measure"
+    extra = 0
+    fields = ["kind", "due_date", "value", "value_high", "set_on", "replaces", "reason"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "replaces":
+            measure_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Target.objects.filter(measure_id=measure_id or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class DataPointInline(admin.TabularInline):
+    model = DataPoint
+    extra = 0
+    fields = ["period_end", "value", "text", "note", "source", "entered_by"]
+    readonly_fields = ["source", "entered_by"]
+    ordering = ["-period_end"]
+
+    def _fed(self, obj) -> bool:
+        return bool(obj and obj.indicator)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._fed(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._fed(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._fed(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Measure)
+class MeasureAdmin(PlanScoped, SimpleHistoryAdmin):
+    plan_path = "plan"
+    list_display = ["name", "plan", "unit", "direction", "owner", "indicator"]
+    list_filter = ["plan", "unit", "direction", "indicator"]
+    list_select_related = ["plan", "owner"]
+    search_fields = ["name", "reference", "description"]
+    autocomplete_fields = ["owner", "objectives", "actions"]
+    inlines = [TargetInline, DataPointInline]
+    fieldsets = [
+        (None, {"fields": ["plan", "reference", "name", "description", "source", "owner"]}),
+        ("How it is judged", {"fields": ["unit", "direction", "amber_tolerance"]}),
+        ("Baseline", {"fields": ["baseline_value", "baseline_date"]}),
+        ("Links", {"fields": ["objectives", "actions"]}),
+        (
+            "Fed by the workforce returns",
+            {"fields": ["indicator", "indicator_team", "indicator_service_area"]},
+        ),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.instance.indicator:
+            # A new or re-scoped indicator measure takes its values from the returns now,
+            # not at the next return.
+            from workforce.services import indicator_measures_refresh
+
+            indicator_measures_refresh(measures=[form.instance])
+
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            if isinstance(instance, DataPoint) and instance.entered_by_id is None:
+                instance.entered_by = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()

@@ -1,0 +1,247 @@
+"""Measures (success measures, KPIs) with their targets and data points.
+
+A measure belongs to a plan and may be linked to any of its objectives and actions. Its
+targets are rows, not fields: interim targets and the final one, each with the day it
+came into force; a revision is a new row that `replaces` the old one, so the old target,
+the day of the change and its reason stay, and a report as at an earlier day uses the
+target that was in force then. Values are Decimals. A measure may be fed by a workforce
+indicator (`indicator`), in which case its data points come from the workforce returns.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from metrics.units import Unit, value_problem
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+    RANGE = "range", "Within a range"
+
+
+class Indicator(models.TextChoices):
+    """The workforce indicators (`workforce.indicators`) a measure can be fed by."""
+
+    TURNOVER = "turnover", "Turnover rate"
+    AGENCY = "agency", "Agency worker rate"
+    PERMANENT = "permanent", "Permanent social workers (%)"
+    VACANCY = "vacancy", "Vacancy rate"
+    VACANCIES_COVERED = "vacancies_covered", "Vacancies covered by agency workers"
+    CASELOAD = "caseload", "Average caseload"
+    ABSENCE = "absence", "Absence rate"
+
+
+VALUE = {"max_digits": 16, "decimal_places": 4, "null": True, "blank": True}
+
+
+class Measure(models.Model):
+    plan = models.ForeignKey("improvement.Plan", on_delete=models.CASCADE, related_name="measures")
+    reference = models.CharField(max_length=50, blank=True, help_text='Optional, e.g. "M3".')
+    name = models.CharField(max_length=300)
+    description = models.TextField(
+        blank=True, help_text="The measure and target as the plan words them."
+    )
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    baseline_value = models.DecimalField("baseline", **VALUE)
+    baseline_date = models.DateField(null=True, blank=True)
+    amber_tolerance = models.DecimalField(
+        "amber tolerance",
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="How far short of the target (in the measure's unit, e.g. percentage points) "
+        "still counts as amber rather than red. Empty: any shortfall is red.",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_measures",
+    )
+    source = models.CharField(max_length=300, blank=True, help_text="Where the figures come from.")
+    objectives = models.ManyToManyField(
+        "improvement.Objective", blank=True, related_name="measures"
+    )
+    actions = models.ManyToManyField("improvement.Action", blank=True, related_name="measures")
+    indicator = models.CharField(
+        max_length=30,
+        choices=Indicator.choices,
+        blank=True,
+        help_text="Fed from the workforce returns instead of entered by hand.",
+    )
+    indicator_team = models.ForeignKey(
+        "workforce.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    indicator_service_area = models.ForeignKey(
+        "workforce.ServiceArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(m2m_fields=[objectives, actions])
+
+    class Meta:
+        ordering = ["plan", "reference", "name", "id"]
+        constraints = [
+            models.CheckConstraint(name="measure_unit_valid", condition=Q(unit__in=Unit.values)),
+            models.CheckConstraint(
+                name="measure_direction_valid", condition=Q(direction__in=Direction.values)
+            ),
+            models.CheckConstraint(
+                name="measure_tolerance_not_negative",
+                condition=Q(amber_tolerance__isnull=True) | Q(amber_tolerance__gte=0),
+                violation_error_message="The amber tolerance cannot be negative.",
+            ),
+            models.CheckConstraint(
+                name="measure_indicator_scope_one_level",
+                condition=Q(indicator_team__isnull=True) | Q(indicator_service_area__isnull=True),
+                violation_error_message="Feed a measure from a team or a service area, not both.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.baseline_value is not None:
+            problem = value_problem(self.baseline_value, self.unit)
+            if problem:
+                raise ValidationError({"baseline_value": problem})
+        if (self.indicator_team_id or self.indicator_service_area_id) and not self.indicator:
+            raise ValidationError({"indicator": "Choose the indicator this measure is fed by."})
+
+    def get_absolute_url(self) -> str:
+        return reverse("measure-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_text(self) -> bool:
+        return self.unit == Unit.TEXT
+
+
+class Target(models.Model):
+    class Kind(models.TextChoices):
+        INTERIM = "interim", "Interim target (milestone)"
+        FINAL = "final", "Final target"
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="targets")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FINAL)
+    due_date = models.DateField()
+    value = models.DecimalField(
+        **{**VALUE, "null": False, "blank": False},
+        help_text="The target; for a range, its lower end.",
+    )
+    value_high = models.DecimalField("upper end (ranges only)", **VALUE)
+    set_on = models.DateField(
+        "in force from",
+        null=True,
+        blank=True,
+        default=timezone.localdate,
+        help_text="The day this target was agreed. Empty: in force from the start.",
+    )
+    reason = models.TextField(blank=True, help_text="Why a revised target replaced the old one.")
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "due_date", "set_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="target_kind_valid", condition=Q(kind__in=["interim", "final"])
+            ),
+            models.CheckConstraint(
+                name="target_range_in_order",
+                condition=Q(value_high__isnull=True) | Q(value_high__gte=F("value")),
+                violation_error_message="The upper end of a range cannot be below its lower end.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value} by {self.due_date:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.measure_id:
+            return
+        unit = self.measure.unit
+        for field in ("value", "value_high"):
+            value = getattr(self, field)
+            problem = value_problem(value, unit) if value is not None else None
+            if problem:
+                raise ValidationError({field: problem})
+        if self.measure.direction == Direction.RANGE and self.value_high is None:
+            raise ValidationError({"value_high": "A range needs its upper end."})
+        if self.replaces_id:
+            if self.replaces.measure_id != self.measure_id:
+                raise ValidationError(
+                    {"replaces": "A target can only replace one of its own measure's."}
+                )
+            if not self.set_on:
+                raise ValidationError({"set_on": "Say from which day the revised target applies."})
+            if self.replaces.set_on and self.set_on < self.replaces.set_on:
+                raise ValidationError(
+                    {"set_on": "A revision cannot come into force before the target it replaces."}
+                )
+            if not self.reason.strip():
+                raise ValidationError({"reason": "Say why the target was revised."})
+
+
+class DataPoint(models.Model):
+    class Source(models.TextChoices):
+        ENTERED = "entered", "Entered"
+        WORKFORCE = "workforce", "Workforce returns"
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="data_points")
+    period_end = models.DateField("period end")
+    value = models.DecimalField(**VALUE)
+    text = models.TextField(blank=True, help_text="For qualitative measures.")
+    note = models.TextField(blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.ENTERED)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "period_end"]
+        indexes = [models.Index(fields=["measure", "period_end"], name="datapoint_measure_period")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "period_end"],
+                name="one_data_point_per_measure_and_period",
+                violation_error_message="This measure already has a value for that date.",
+            ),
+            models.CheckConstraint(
+                name="data_point_has_value_or_text",
+                condition=Q(value__isnull=False) | ~Q(text=""),
+                violation_error_message="Give a value (or, for a qualitative measure, some text).",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} at {self.period_end:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.measure_id:
+            return
+        if self.measure.is_text:
+            if not self.text.strip():
+                raise ValidationError({"text": "Describe what was found."})
+            if self.value is not None:
+                raise ValidationError({"value": "This measure takes text, not a number."})
+            return
+        if self.value is None:
+            raise ValidationError({"value": "Enter a value."})
+        problem = value_problem(self.value, self.measure.unit)
+        if problem:
+            raise ValidationError({"value": problem})

@@ -1,0 +1,97 @@
+"""The measures table: each row a measure with its latest value, target, status in
+words and colour, trend and a small trend line."""
+
+import django_tables2 as tables
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+
+from improvement.status import SEVERITY
+from improvement.templatetags.tracker import status_tag
+from metrics.charts import sparkline
+from metrics.units import format_change, format_value
+
+ARROWS = {"better": "↑", "worse": "↓", "same": "→"}
+
+
+class MeasureTable(tables.Table):
+    name = tables.Column(accessor="measure__name", verbose_name="Measure")
+    plan = tables.Column(accessor="measure__plan__title", verbose_name="Plan")
+    latest = tables.Column(empty_values=(), verbose_name="Latest", orderable=False)
+    target = tables.Column(empty_values=(), verbose_name="Target in force", orderable=False)
+    status = tables.Column(empty_values=(), verbose_name="Status")
+    trend = tables.Column(empty_values=(), verbose_name="Trend", orderable=False)
+
+    class Meta:
+        template_name = "tables/govuk_table.html"
+        attrs = {"class": "app-measures"}
+        empty_text = "No measures match."
+        orderable = True
+
+    def __init__(self, *args, labels_for, query_string="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.labels_for = labels_for
+        self.query_string = query_string
+
+    def render_name(self, record):
+        measure = record.measure
+        return format_html(
+            '<a class="govuk-link" href="{}{}">{}</a>',
+            measure.get_absolute_url(),
+            self.query_string,
+            measure.name,
+        )
+
+    def render_latest(self, record):
+        latest = record.assessment.latest
+        if record.measure.is_text:
+            return f"{len(record.texts)} finding{'s' if len(record.texts) != 1 else ''}"
+        if latest is None:
+            return "No data"
+        return format_html(
+            '{}<br><span class="govuk-body-s">{}</span>',
+            format_value(latest.value, record.measure.unit),
+            f"{latest.period_end:%-d %b %Y}",
+        )
+
+    def render_target(self, record):
+        target = record.assessment.target
+        if target is None:
+            return "None set"
+        value = format_value(target.value, record.measure.unit)
+        if target.value_high is not None:
+            value += f" to {format_value(target.value_high, record.measure.unit)}"
+        return format_html(
+            '{}<br><span class="govuk-body-s">by {}</span>', value, f"{target.due_date:%b %Y}"
+        )
+
+    def render_status(self, record):
+        badge = render_to_string(
+            "includes/status_tag.html",
+            status_tag(record.status, self.labels_for(record.measure.plan)),
+        )
+        return format_html(
+            '{}<br><span class="govuk-body-s">{}</span>',
+            badge,
+            "No data" if not record.assessment.has_data and not record.measure.is_text else "",
+        )
+
+    def order_status(self, queryset, is_descending):
+        ranked = sorted(
+            queryset,
+            key=lambda s: SEVERITY.get(s.status, -1) if s.status else -1,
+            reverse=is_descending,
+        )
+        return ranked, True
+
+    def render_trend(self, record):
+        trend = record.assessment.since_previous
+        line = sparkline(record.points[-12:])
+        if trend is None:
+            return format_html("{}", line) if line else "–"
+        return format_html(
+            '<span aria-hidden="true">{}</span> {} ({})<br>{}',
+            ARROWS[trend.direction],
+            trend.direction.capitalize(),
+            format_change(trend.change, record.measure.unit),
+            line,
+        )
