@@ -13,26 +13,33 @@ from improvement.uploads import ACCEPT, check_evidence_file
 # A browser's date picker sends ISO dates; people typing into a plain text box (no
 # picker) write British dates.
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATE_INVALID = "Enter the date as day, month and year, like 31/03/2025."
+
+
+def date_field(label: str, *, help_text: str = "", required_message: str | None = None):
+    """A date input (the browser's date picker, or a typed British date) with our message;
+    required when it has a message for a missing date."""
+    messages = {"invalid": DATE_INVALID}
+    if required_message:
+        messages["required"] = required_message
+    return forms.DateField(
+        label=label,
+        required=bool(required_message),
+        help_text=help_text,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=messages,
+    )
 
 
 class AsAtForm(forms.Form):
     """The "as at" date (and optionally a date to compare with) a page is drawn for."""
 
-    as_at = forms.DateField(
-        label="As at",
-        required=False,
-        help_text="The page shows every status as it stood at the end of this day.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        input_formats=DATE_FORMATS,
-        error_messages={"invalid": "Enter the date as day, month and year, like 31/03/2014."},
+    as_at = date_field(
+        "As at", help_text="The page shows every status as it stood at the end of this day."
     )
-    since = forms.DateField(
-        label="Compare with",
-        required=False,
-        help_text="Show what changed between this date and the as-at date.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        input_formats=DATE_FORMATS,
-        error_messages={"invalid": "Enter the date as day, month and year, like 31/03/2014."},
+    since = date_field(
+        "Compare with", help_text="Show what changed between this date and the as-at date."
     )
 
     def __init__(self, data=None, *, with_since: bool = False):
@@ -125,12 +132,8 @@ class UpdateForm(forms.Form):
             self.fields[f"milestone_{milestone.pk}"] = forms.BooleanField(
                 label=milestone.title, required=False
             )
-            self.fields[f"milestone_{milestone.pk}_on"] = forms.DateField(
-                label=f"Date “{milestone.title}” was done",
-                required=False,
-                input_formats=DATE_FORMATS,
-                widget=forms.DateInput(attrs={"type": "date"}),
-                error_messages={"invalid": "Enter the date as day, month and year."},
+            self.fields[f"milestone_{milestone.pk}_on"] = date_field(
+                f"Date “{milestone.title}” was done"
             )
 
     def milestone_rows(self):
@@ -182,13 +185,7 @@ class AreaForm(forms.Form):
     timescale = forms.CharField(
         label="Timescale", required=False, max_length=200, help_text="For example “Quarter 3”."
     )
-    due_date = forms.DateField(
-        label="Due date",
-        required=False,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the date as day, month and year."},
-    )
+    due_date = date_field("Due date")
 
     def clean(self):
         cleaned = super().clean()

@@ -150,9 +150,12 @@ def line_chart(
                 f'stroke="#0b0c0c" stroke-width="1"/>'
             )
         latest = points[-1]
+        # Label the latest value on the side of its point that has room.
+        anchor = "end" if x(latest.period_end) > box.left + box.plot_width / 2 else "start"
         parts.append(
-            f'<text x="{x(latest.period_end):.1f}" y="{y(latest.value) - 10:.1f}" '
-            f'text-anchor="end" font-weight="bold" fill="#0b0c0c">'
+            f'<text x="{x(latest.period_end) + (4 if anchor == "start" else 0):.1f}" '
+            f'y="{y(latest.value) - 10:.1f}" '
+            f'text-anchor="{anchor}" font-weight="bold" fill="#0b0c0c">'
             f"{_a(format_value(latest.value, unit))}</text>"
         )
     parts.append("</svg>")

@@ -3,20 +3,15 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from improvement.forms import DATE_FORMATS
+from improvement.forms import date_field
 from metrics.models import DataPoint
 
 
 class DataPointForm(forms.Form):
-    period_end = forms.DateField(
-        label="Period end",
+    period_end = date_field(
+        "Period end",
         help_text="The last day of the period the value is for, for example 31/03/2025.",
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the date the value is for.",
-            "invalid": "Enter the date as day, month and year, like 31/03/2025.",
-        },
+        required_message="Enter the date the value is for.",
     )
     value = forms.DecimalField(
         label="Value",
