@@ -193,9 +193,7 @@ class ActionTable(tables.Table):
 
     def render_status(self, record):
         plan = record.objective.plan
-        badge = render_to_string(
-            "includes/status_tag.html", status_tag(record.current_status, plan.labels())
-        )
+        badge = status_tag(record.current_status, plan.labels())
         if record.pk in self.not_yet_updated:
             return format_html('{}<br><span class="govuk-body-s">Not yet updated</span>', badge)
         return badge

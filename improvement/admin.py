@@ -13,7 +13,6 @@ can be corrected by administrators only; django-simple-history records the corre
 from django import forms
 from django.contrib import admin
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -36,7 +35,7 @@ from improvement.templatetags.tracker import status_tag
 
 
 def _badge(status) -> str:
-    return render_to_string("includes/status_tag.html", status_tag(status))
+    return status_tag(status)
 
 
 # -- who may touch what --------------------------------------------------------------
@@ -162,7 +161,9 @@ class PlanAdmin(PlanScoped, _StatesOnPage, SimpleHistoryAdmin):
         today = timezone.localdate()
         return {
             s.plan.pk: s
-            for s in plan_states_as_at(Plan.objects.filter(pk__in=[p.pk for p in plans]), today)
+            for s in plan_states_as_at(
+                Plan.objects.filter(pk__in=[p.pk for p in plans]), today, summary=True
+            )
         }
 
     @admin.display(description="Status today")
@@ -418,3 +419,99 @@ class SectionAdmin(PlanScoped, SimpleHistoryAdmin):
     list_display = ["title", "plan", "position"]
     list_filter = ["plan"]
     search_fields = ["title"]
+
+
+# -- importing a plan from a spreadsheet ----------------------------------------------
+
+from django.shortcuts import redirect  # noqa: E402
+
+from improvement.models import PendingImport  # noqa: E402
+from improvement.workbook.services import can_import_plans  # noqa: E402
+
+
+@admin.register(PendingImport)
+class PlanImportAdmin(admin.ModelAdmin):
+    """The admin's way to the import page: "Plan imports" in the admin's list opens it.
+    (Uploads waiting for confirmation are not edited here; they expire in an hour.)"""
+
+    def has_module_permission(self, request):
+        return can_import_plans(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        return redirect("plan-import")
+
+
+# -- reports saved as issued -----------------------------------------------------------
+
+from improvement.models import SavedReport  # noqa: E402 - kept beside its admin
+
+
+@admin.register(SavedReport)
+class SavedReportAdmin(admin.ModelAdmin):
+    """Reports saved as issued are kept as they were: nobody adds or changes one here.
+    Only an administrator may delete one (one saved by mistake, say); the file itself is
+    downloaded through the app's archive, which checks who may read the plan."""
+
+    list_display = ["file_name", "plan", "kind", "format", "as_at", "saved_by", "saved_at", "size"]
+    list_filter = ["kind", "format", "plan"]
+    search_fields = ["file_name", "plan__title"]
+    date_hierarchy = "saved_at"
+    exclude = ["data"]
+    readonly_fields = [
+        "plan",
+        "kind",
+        "format",
+        "as_at",
+        "since",
+        "saved_by",
+        "saved_at",
+        "file_name",
+        "content_type",
+        "size",
+        "sha256",
+        "download",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("plan", "saved_by").defer("data")
+
+    def has_module_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def delete_model(self, request, obj):
+        obj.delete(administrator_delete=True)
+
+    def delete_queryset(self, request, queryset):
+        for saved in queryset:
+            saved.delete(administrator_delete=True)
+
+    @admin.display(description="File")
+    def download(self, saved):
+        from django.utils.html import format_html
+
+        url = saved.get_absolute_url()
+        return format_html('<a href="{}">Download {}</a>', url, saved.file_name)

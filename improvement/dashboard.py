@@ -75,12 +75,12 @@ def previous_period(as_at: date) -> ReportingPeriod | None:
 def build_dashboard(user, as_at: date, compare_with: ReportingPeriod | None) -> Dashboard:
     plans = Plan.objects.visible_to(user)
     period = ReportingPeriod.current(as_at)
-    now = plan_states_as_at(plans, as_at)
+    now = plan_states_as_at(plans, as_at, summary=True)
     before = {}
     if compare_with is not None and compare_with.end < as_at:
-        before = {s.plan.pk: s for s in plan_states_as_at(plans, compare_with.end)}
+        before = {s.plan.pk: s for s in plan_states_as_at(plans, compare_with.end, summary=True)}
     by_plan: dict[int, list[MeasureState]] = {}
-    for state in measure_states(Measure.objects.filter(plan__in=plans), as_at):
+    for state in measure_states(Measure.objects.filter(plan__in=plans), as_at, latest_only=True):
         by_plan.setdefault(state.measure.plan_id, []).append(state)
 
     dashboard = Dashboard(as_at=as_at, period=period, compare_with=compare_with)
@@ -102,7 +102,7 @@ def not_yet_updated(action_state, period: ReportingPeriod | None) -> bool:
     reported (counted or waiting for sign-off) since the period started."""
     if period is None or action_state.status == Status.COMPLETE:
         return False
-    dates = [u.as_at for u in (action_state.latest_update, action_state.awaiting_sign_off) if u]
+    dates = [d for d in (action_state.last_update_on, action_state.awaiting_since) if d]
     return not dates or max(dates) < period.start
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from typing import Literal
 
@@ -38,6 +39,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.urls import reverse
 
 from improvement.models import Action, Objective, Plan, ProgressUpdate, Section, StatusKeyEntry
 from improvement.rollup import Child, Rollup, is_kinder, is_overdue, rollup_status
@@ -49,6 +51,29 @@ _NEWEST_FIRST = ("-as_at", "-recorded_at", "-id")
 
 
 @dataclass
+class ActionRow:
+    """What a summary knows of an action: enough to name it, link to it and roll it up.
+    (Building 10,000 full model instances costs more than the SQL that finds them.)"""
+
+    pk: int
+    objective_id: int
+    reference: str
+    sort_key: str
+    due_date: date | None
+    latest_on: date | None
+    rated_status: str | None
+    awaiting_on: date | None
+    objective: Objective | None = None
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def get_absolute_url(self) -> str:
+        return reverse("action-detail", kwargs={"pk": self.pk})
+
+
+@dataclass
 class ActionState:
     action: Action
     status: Status | None
@@ -57,12 +82,16 @@ class ActionState:
     overdue: bool
     # The newest update still waiting for a plan editor (it does not count yet).
     awaiting_sign_off: ProgressUpdate | None = None
+    # Dates of the latest counted update and of the newest waiting one: set in both
+    # modes (a summary has the dates without the update rows).
+    last_update_on: date | None = None
+    awaiting_since: date | None = None
     # Set by pages that know the reporting period (`dashboard.mark_not_yet_updated`).
     not_yet_updated: bool = False
 
     @property
     def last_updated_on(self) -> date | None:
-        return self.latest_update.as_at if self.latest_update else None
+        return self.last_update_on
 
 
 @dataclass
@@ -204,14 +233,25 @@ def _awaiting_update_id(fk: str) -> Subquery:
     return Subquery(waiting.order_by(*_NEWEST_FIRST).values("id")[:1])
 
 
-def _action_states(actions: QuerySet[Action], as_at: date, updates: dict) -> list[ActionState]:
+def _action_states(
+    actions: list[Action], as_at: date, updates: dict, *, summary: bool = False
+) -> list[ActionState]:
     states = []
     for action in actions:
-        rated = updates.get(action.rated_id)
-        latest = updates.get(action.latest_id)
-        if rated is not None:
-            status = as_status(rated.status)
-        elif latest is None:
+        if summary:
+            rated_status, latest_on = action.rated_status, action.latest_on
+            rated = latest = awaiting = None
+            awaiting_on = action.awaiting_on
+        else:
+            rated = updates.get(action.rated_id)
+            latest = updates.get(action.latest_id)
+            awaiting = updates.get(action.awaiting_id)
+            rated_status = rated.status if rated else None
+            latest_on = latest.as_at if latest else None
+            awaiting_on = awaiting.as_at if awaiting else None
+        if rated_status:
+            status = as_status(rated_status)
+        elif latest_on is None:
             status = Status.NOT_STARTED  # nothing reported yet
         else:
             status = None  # reported on, but no update gives a status
@@ -222,13 +262,33 @@ def _action_states(actions: QuerySet[Action], as_at: date, updates: dict) -> lis
                 status_since=rated.as_at if rated else None,
                 latest_update=latest,
                 overdue=is_overdue(due_date=action.due_date, status=status, as_at=as_at),
-                awaiting_sign_off=updates.get(action.awaiting_id),
+                awaiting_sign_off=awaiting,
+                last_update_on=latest_on,
+                awaiting_since=awaiting_on,
             )
         )
     return states
 
 
-def _with_latest(queryset: QuerySet, fk: str, as_at: date) -> list:
+def _with_latest(queryset: QuerySet, fk: str, as_at: date, *, summary: bool = False) -> list:
+    """Rows annotated with their latest updates as at `as_at`: the updates' ids (to fetch
+    them whole), or for a summary just the status and dates the roll-up needs."""
+    if summary:
+        counted = ProgressUpdate.objects.filter(counted_updates(as_at), **{fk: OuterRef("pk")})
+        newest = counted.order_by(*_NEWEST_FIRST)
+        waiting = ProgressUpdate.objects.filter(
+            needs_sign_off=True, sign_off__isnull=True, **{fk: OuterRef("pk")}
+        ).order_by(*_NEWEST_FIRST)
+        annotated = queryset.annotate(
+            latest_on=Subquery(newest.values("as_at")[:1]),
+            rated_status=Subquery(newest.exclude(status="").values("status")[:1]),
+            awaiting_on=Subquery(waiting.values("as_at")[:1]),
+        )
+        if fk == "action":
+            fields = [f.name for f in dataclass_fields(ActionRow)][:8]
+            fields[0] = "id"
+            return [ActionRow(*row) for row in annotated.values_list(*fields)]
+        return list(annotated)
     return list(
         queryset.annotate(
             latest_id=_latest_update_id(fk, as_at, rated=False),
@@ -250,25 +310,36 @@ def _fetch_updates(*rows: list) -> dict[int, ProgressUpdate]:
 
 
 def _objective_states(
-    objectives: QuerySet[Objective], actions: QuerySet[Action], as_at: date, plans: list[Plan]
+    objectives: QuerySet[Objective],
+    actions: QuerySet[Action],
+    as_at: date,
+    plans: list[Plan],
+    *,
+    summary: bool = False,
 ) -> list[ObjectiveState]:
-    """States of `objectives`, each rolled up from its actions among `actions`."""
+    """States of `objectives`, each rolled up from its actions among `actions`. A
+    `summary` leaves out what only the detailed pages show: the updates' narratives and
+    evidence, and the measures of objectives whose plan does not count them."""
     objective_rows = _with_latest(
         objectives.select_related("section", "owner").order_by(
             "plan_id", F("section__position").asc(nulls_first=True), "section_id", "sort_key", "id"
         ),
         "objective",
         as_at,
+        summary=summary,
     )
+    if not summary:
+        actions = actions.select_related("owner")
     action_rows = _with_latest(
-        actions.select_related("owner").order_by("objective_id", "sort_key", "id"),
-        "action",
-        as_at,
+        actions.order_by("objective_id", "sort_key", "id"), "action", as_at, summary=summary
     )
-    updates = _fetch_updates(objective_rows, action_rows)
-    measures_by_objective = _measures_by_objective([o.pk for o in objective_rows], as_at)
+    updates = {} if summary else _fetch_updates(objective_rows, action_rows)
+    counted = {p.pk for p in plans if p.measures_in_rollup or not summary}
+    measures_by_objective = _measures_by_objective(
+        [o.pk for o in objective_rows if o.plan_id in counted], as_at
+    )
     actions_by_objective: dict[int, list[ActionState]] = defaultdict(list)
-    for state in _action_states(action_rows, as_at, updates):
+    for state in _action_states(action_rows, as_at, updates, summary=summary):
         actions_by_objective[state.action.objective_id].append(state)
 
     plans_by_id = {plan.id: plan for plan in plans}
@@ -279,7 +350,11 @@ def _objective_states(
         action_states = actions_by_objective.get(objective.id, [])
         for state in action_states:
             state.action.objective = objective
-        assessed_update = updates.get(objective.rated_id)
+        if summary:
+            assessed_update, assessed = None, as_status(objective.rated_status)
+        else:
+            assessed_update = updates.get(objective.rated_id)
+            assessed = as_status(assessed_update.status) if assessed_update else None
         measures = measures_by_objective.get(objective.pk, [])
         children = [Child(a.action.reference, a.status, a.overdue, "action") for a in action_states]
         if plan.measures_in_rollup:
@@ -297,10 +372,10 @@ def _objective_states(
                     noun_plural="actions and measures" if plan.measures_in_rollup else "actions",
                     noun_singular="action or measure" if plan.measures_in_rollup else "action",
                 ),
-                assessed=as_status(assessed_update.status) if assessed_update else None,
+                assessed=assessed,
                 assessed_update=assessed_update,
-                latest_update=updates.get(objective.latest_id),
-                awaiting_sign_off=updates.get(objective.awaiting_id),
+                latest_update=None if summary else updates.get(objective.latest_id),
+                awaiting_sign_off=None if summary else updates.get(objective.awaiting_id),
             )
         )
     return states
@@ -331,8 +406,15 @@ def _with_key(plans: QuerySet[Plan]) -> list[Plan]:
     )
 
 
-def plan_states_as_at(plans: QuerySet[Plan], as_at: date) -> list[PlanState]:
-    """The state of each plan (its objectives and actions) as at the end of `as_at`."""
+def plan_states_as_at(
+    plans: QuerySet[Plan], as_at: date, *, summary: bool = False
+) -> list[PlanState]:
+    """The state of each plan (its objectives and actions) as at the end of `as_at`.
+
+    `summary=True` (the dashboard, the list of plans): the same statuses, counts and
+    dates, read straight from the updates in SQL without loading the update rows
+    (`latest_update`, `assessed_update` and `awaiting_sign_off` stay empty), and measures
+    only where they count in the roll-up."""
     plan_list = _with_key(plans)
     if not plan_list:
         return []
@@ -341,6 +423,7 @@ def plan_states_as_at(plans: QuerySet[Plan], as_at: date) -> list[PlanState]:
         Action.objects.filter(objective__plan__in=plan_list),
         as_at,
         plan_list,
+        summary=summary,
     )
     by_plan: dict[int, list[ObjectiveState]] = defaultdict(list)
     for state in objective_states:

@@ -2,7 +2,6 @@
 words and colour, trend and a small trend line."""
 
 import django_tables2 as tables
-from django.template.loader import render_to_string
 from django.utils.html import format_html
 
 from improvement.status import SEVERITY
@@ -16,10 +15,16 @@ ARROWS = {"better": "↑", "worse": "↓", "same": "→"}
 class MeasureTable(tables.Table):
     name = tables.Column(accessor="measure__name", verbose_name="Measure")
     plan = tables.Column(accessor="measure__plan__title", verbose_name="Plan")
-    latest = tables.Column(empty_values=(), verbose_name="Latest", orderable=False)
-    target = tables.Column(empty_values=(), verbose_name="Target in force", orderable=False)
-    status = tables.Column(empty_values=(), verbose_name="Status")
-    trend = tables.Column(empty_values=(), verbose_name="Trend", orderable=False)
+    latest = tables.Column(
+        accessor="assessment", empty_values=(), verbose_name="Latest", orderable=False
+    )
+    target = tables.Column(
+        accessor="assessment", empty_values=(), verbose_name="Target in force", orderable=False
+    )
+    status = tables.Column(accessor="assessment", empty_values=(), verbose_name="Status")
+    trend = tables.Column(
+        accessor="assessment", empty_values=(), verbose_name="Trend", orderable=False
+    )
 
     class Meta:
         template_name = "tables/govuk_table.html"
@@ -65,10 +70,7 @@ class MeasureTable(tables.Table):
         )
 
     def render_status(self, record):
-        badge = render_to_string(
-            "includes/status_tag.html",
-            status_tag(record.status, self.labels_for(record.measure.plan)),
-        )
+        badge = status_tag(record.status, self.labels_for(record.measure.plan))
         return format_html(
             '{}<br><span class="govuk-body-s">{}</span>',
             badge,

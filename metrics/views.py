@@ -112,7 +112,9 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "data_points": measure.data_points.filter(period_end__lte=form.as_at_date)
             .select_related("entered_by")
             .order_by("-period_end"),
-            "targets": measure.targets.select_related("replaces").order_by("due_date", "set_on"),
+            "targets": measure.targets.select_related("replaces", "replaced_by").order_by(
+                "due_date", "set_on"
+            ),
             "entry_form": entry_form,
             "may_enter": may_enter,
         },

@@ -14,7 +14,7 @@ from improvement.permissions import get_visible_or_404
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
     form = AsAtForm(request.GET)
-    states = plan_states_as_at(Plan.objects.visible_to(request.user), form.as_at_date)
+    states = plan_states_as_at(Plan.objects.visible_to(request.user), form.as_at_date, summary=True)
     return render(request, "improvement/plan_list.html", {"form": form, "states": states})
 
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from improvement import roles
-from improvement.history import action_states_as_at, with_status_as_at
-from improvement.models import Action, SignOff
+from improvement.history import action_states_as_at, plan_states_as_at, with_status_as_at
+from improvement.models import Action, Plan, SignOff
 from tests.factories import (
     ActionFactory,
     ObjectiveFactory,
@@ -194,3 +194,10 @@ def test_the_sql_status_agrees_with_the_roll_up_for_every_action():
             for a in with_status_as_at(Action.objects.all(), as_at)
         }
         assert sql == python
+        full, summary = (
+            plan_states_as_at(Plan.objects.all(), as_at, summary=mode)[0] for mode in (False, True)
+        )
+        assert [
+            (a.status, a.overdue, a.last_updated_on, a.awaiting_since) for a in summary.actions
+        ] == [(a.status, a.overdue, a.last_updated_on, a.awaiting_since) for a in full.actions]
+        assert (summary.status, summary.rollup.reason) == (full.status, full.rollup.reason)

@@ -32,8 +32,21 @@ def queries(client, url):
 
 def measure_with_history(plan, n_points, **kwargs):
     measure = MeasureFactory(plan=plan, **kwargs)
-    TargetFactory(measure=measure, value=80, due_date=D(2027, 3, 31))
+    first = TargetFactory(measure=measure, value=80, due_date=D(2027, 3, 31))
+    TargetFactory(
+        measure=measure,
+        value=75,
+        due_date=D(2027, 3, 31),
+        set_on=D(2025, 1, 1),
+        replaces=first,
+        reason="Revised",
+    )
     TargetFactory(measure=measure, kind="interim", value=60, due_date=D(2025, 3, 31))
+    findings = MeasureFactory(plan=plan, unit="text")
+    for i in range(n_points // 10 + 1):
+        DataPointFactory(
+            measure=findings, period_end=D(2020 + i, 3, 31), value=None, text=f"Finding {i}"
+        )
     for i in range(n_points):
         DataPointFactory(
             measure=measure, period_end=D(2020 + i // 12, i % 12 + 1, 28), value=40 + i % 30
@@ -102,7 +115,8 @@ def test_the_measure_page_has_a_chart_with_a_text_alternative_and_a_data_table(s
     )
     html = signed_in.get(measure.get_absolute_url() + "?as_at=2025-12-31").content.decode()
     assert 'role="img"' in html and "<title id=" in html and "<desc id=" in html
-    assert "Baseline 39.0%" in html and "Target 80.0%" in html and "Milestone 60.0%" in html
+    assert "Baseline 39.0%" in html and "Target 75.0%" in html and "Milestone 60.0%" in html
+    assert "Target 80.0%" not in html  # revised on 1 January 2025
     assert "Values over time" in html and "Period end" in html
     assert "Distance to target" in html and "On course?" in html
 
