@@ -43,6 +43,12 @@ check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+## make bench: time the main pages on a large generated council in PostgreSQL (BENCH_DATABASE_URL,
+## default tracker_bench on 127.0.0.1, created and filled on the first run; see bench/README.md)
+.PHONY: bench
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 ## make static-vendor: rebuild static/vendor/govuk-frontend from npm (needs Node; output is committed)
 static-vendor:
 	cd frontend && npm install --no-audit --no-fund --silent

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "axes",
     "rules",
     "simple_history",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "import_export",
     "improvement",
     "metrics",
@@ -178,6 +181,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every PDF it lays out; only its errors matter here.
+    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }
 
 # Email: printed to the console unless an SMTP server is configured.
@@ -208,3 +213,34 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 DJANGO_TABLES2_TEMPLATE = "tables/govuk_table.html"
+
+# The read-only API (improvement/api/): token authentication only, so a browser's session
+# cookie never reaches it (nothing there is exposed to cross-site requests); GET only;
+# paged; one user's runaway BI refresh is slowed down, not the app. The throttle counts in
+# the default cache, which is per process: behind several app servers each allows the rate.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_PAGINATION_CLASS": "improvement.api.pagination.PageNumberPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["improvement.api.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_RATE_PER_USER", "1000/hour")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Improvement tracker API",
+    "DESCRIPTION": (
+        "Read-only: plans, objectives, actions and measures with their statuses as at a "
+        "date, and measures' data points. Send `Authorization: Token <your token>` (create "
+        "one at /api/). Every list is paged, accepts `as_at=YYYY-MM-DD` (default today) "
+        "and `format=csv` (the whole filtered list as CSV)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "improvement.status.Status",
+        "TrendEnum": "improvement.api.serializers.TREND_CHOICES",
+    },
+}

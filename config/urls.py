@@ -21,5 +21,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("measures/", include("metrics.urls")),
     path("workforce/", include("workforce.urls")),
+    path("api/", include("improvement.api.urls")),
     path("", include("improvement.urls")),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from improvement.views import actions, dashboard, mine, plans, progress, work
+from improvement.views import actions, dashboard, mine, plans, progress, reports, work, workbook
 
 urlpatterns = [
     path("dashboard/", dashboard.dashboard_page, name="dashboard"),
@@ -10,6 +10,11 @@ urlpatterns = [
     path("account/email/", mine.preferences, name="preferences"),
     path("plans/", plans.plan_list, name="plan-list"),
     path("plans/<slug:slug>/", plans.plan_detail, name="plan-detail"),
+    path("plans/<slug:slug>/report/", reports.plan_report, name="plan-report"),
+    path("plans/<slug:slug>/report/save/", reports.report_save, name="plan-report-save"),
+    path("plans/<slug:slug>/exceptions/", reports.plan_exceptions, name="plan-exceptions"),
+    path("reports/archive/", reports.report_archive, name="report-archive"),
+    path("reports/archive/<int:pk>/", reports.saved_report_download, name="saved-report-download"),
     path("objectives/<int:pk>/", work.objective_detail, name="objective-detail"),
     path("objectives/<int:pk>/update/", progress.objective_update, name="objective-update"),
     path("actions/", actions.action_list, name="action-list"),
@@ -18,4 +23,13 @@ urlpatterns = [
     path("evidence/<uuid:public_id>/", progress.evidence_file, name="evidence-file"),
     path("sign-off/", progress.sign_off_list, name="sign-off-list"),
     path("updates/<int:pk>/sign-off/", progress.sign_off, name="sign-off"),
+    path("plans/<slug:slug>/export/", workbook.plan_export_page, name="plan-export"),
+    path("plan-workbooks/import/", workbook.plan_import_page, name="plan-import"),
+    path(
+        "plan-workbooks/import/confirm/",
+        workbook.plan_import_confirm,
+        name="plan-import-confirm",
+    ),
+    path("plan-workbooks/template.xlsx", workbook.workbook_template, name="workbook-template"),
+    path("plan-workbooks/example.xlsx", workbook.workbook_example, name="workbook-example"),
 ]

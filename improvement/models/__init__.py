@@ -6,6 +6,7 @@ django-simple-history, registered here."""
 from django.contrib.auth import get_user_model
 from simple_history import register
 
+from .imports import PendingImport
 from .notifications import DigestLog, NotificationPreference, ReminderLog
 from .plans import Plan, PlanKind, ReportingPeriod, Section, StatusKeyEntry
 from .progress import AreaForDevelopment, EvidenceFile, ProgressUpdate, SignOff
@@ -27,6 +28,7 @@ __all__ = [
     "Milestone",
     "NotificationPreference",
     "Objective",
+    "PendingImport",
     "Plan",
     "PlanKind",
     "ProgressUpdate",

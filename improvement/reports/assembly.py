@@ -15,7 +15,13 @@ from datetime import date
 
 from django.db.models import prefetch_related_objects
 
-from improvement.history import Change, ObjectiveState, changes_between, plan_state_as_at
+from improvement.history import (
+    Change,
+    ObjectiveState,
+    PlanState,
+    changes_between,
+    plan_state_as_at,
+)
 from improvement.models import Plan, PlanKind
 from improvement.status import DISPLAY_ORDER, Status
 from metrics.selectors import MeasureState, measure_states
@@ -158,6 +164,8 @@ class ProgressReport:
     measures: list[ReportMeasure]
     objective_term: str
     labels: dict = field(default_factory=dict)
+    # The history's state the report was drawn from (the exceptions report compares it).
+    state: PlanState | None = field(default=None, repr=False, compare=False)
 
     @property
     def actions(self) -> list[ReportAction]:
@@ -359,6 +367,7 @@ def progress_report(plan: Plan, as_at: date) -> ProgressReport:
         measures=[_measure(m, labels) for m in measures],
         objective_term=term,
         labels=labels,
+        state=state,
     )
 
 
@@ -431,6 +440,32 @@ class ExceptionsReport:
     def overdue_count(self) -> int:
         return sum(1 for _, a in self.actions if a.overdue)
 
+    @property
+    def summary(self) -> str:
+        """ "As at 30 June 2025, 2 objectives are off track or at risk; 5 actions are off
+        track, at risk or overdue (3 of them overdue); 1 measure is off target." """
+        as_at = f"{self.as_at:%-d %B %Y}"
+        if self.empty:
+            return (
+                f"As at {as_at} nothing is off track, at risk or overdue, and no measure is "
+                "off target."
+            )
+
+        def count(n: int, noun: str) -> str:
+            return f"{n} {noun}{'s' if n != 1 else ''} {'is' if n == 1 else 'are'}"
+
+        overdue = f" ({self.overdue_count} of them overdue)" if self.overdue_count else ""
+        parts = [
+            f"{count(len(self.objectives), self.report.objective_term)} off track or at risk"
+            if self.objectives
+            else "",
+            f"{count(len(self.actions), 'action')} off track, at risk or overdue{overdue}"
+            if self.actions
+            else "",
+            f"{count(len(self.measures), 'measure')} off target" if self.measures else "",
+        ]
+        return f"As at {as_at}, " + "; ".join(filter(None, parts)) + "."
+
 
 TROUBLE = {Status.AT_RISK, Status.OFF_TRACK}
 
@@ -440,7 +475,7 @@ def exceptions_report(plan: Plan, as_at: date, since: date | None) -> Exceptions
     report = progress_report(plan, as_at)
     changes = []
     if since is not None:
-        changes = changes_between(plan_state_as_at(plan, since), plan_state_as_at(plan, as_at))
+        changes = changes_between(plan_state_as_at(plan, since), report.state)
     return ExceptionsReport(
         report=report,
         since=since,

@@ -8,6 +8,7 @@ its print stylesheet, so a saved copy opens anywhere and prints as the app's pag
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -57,6 +58,7 @@ def exceptions_context(exceptions: ExceptionsReport) -> dict:
         "kind": "exceptions",
         "report": exceptions.report,
         "exceptions": exceptions,
+        "exception_actions": [action for _, action in exceptions.actions],
         "labels": exceptions.report.labels,
         "charts": _charts(exceptions.measures, exceptions.as_at),
     }
@@ -73,9 +75,12 @@ def document(context: dict, *, inline_css: bool) -> str:
     """The report as one HTML document with no navigation.
 
     `inline_css`: carry the stylesheet inside the file (a saved copy opens anywhere);
-    otherwise link it, for WeasyPrint to load from the static files on disk.
+    otherwise link it, for WeasyPrint to load from the static files on disk. The link is
+    the file's own name, not `{% static %}`'s hashed one, which exists only after
+    collectstatic, while the finders read the source files.
     """
+    css = mark_safe(stylesheet()) if inline_css else ""  # noqa: S308 - our own stylesheet
+    href = "/" + settings.STATIC_URL.strip("/") + "/" + REPORT_CSS
     return render_to_string(
-        "improvement/reports/document.html",
-        {**context, "inline_css": mark_safe(stylesheet()) if inline_css else ""},  # noqa: S308 - our own file
+        "improvement/reports/document.html", {**context, "inline_css": css, "css_href": href}
     )

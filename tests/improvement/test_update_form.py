@@ -196,3 +196,9 @@ def test_an_objective_assessment_is_recorded_by_its_owner(client, owner):
     assert client.post(url, data).status_code == 302
     update = ProgressUpdate.objects.get(objective=objective)
     assert update.status == "at_risk"
+
+
+def test_the_evidence_files_field_is_a_real_file_input(client, action):
+    html = client.get(update_url(action)).content.decode()
+    assert 'type="file"' in html and "multiple" in html
+    assert 'accept=".pdf,.docx,.xlsx,.png,.jpg,.jpeg"' in html

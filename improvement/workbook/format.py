@@ -1,0 +1,668 @@
+"""The plan workbook format: which sheets there are, what each column holds, and the
+limits an upload must keep to.
+
+Everything the "Read me" sheet says about a column comes from its `Column` here, so the
+explanation and the importer cannot drift apart. The Plan sheet is a list of fields (a
+Field column and a Value column); every other sheet is a table with one row per thing,
+its column headings in row 1. Rows refer to each other by reference: an action names
+its objective ("1"), a milestone its objective and action, an area for development its
+update's "Update ref", a target or data point its measure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from improvement.models import PlanKind
+from improvement.status import DISPLAY_ORDER, RollupRule, Status
+from metrics.models import Direction, Target
+from metrics.units import Unit
+
+# -- limits ----------------------------------------------------------------------------
+# A real plan is well under a megabyte; these leave room while keeping a hostile file
+# from costing more than a few seconds or a few hundred megabytes of memory.
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "WORKBOOK_MAX_BYTES", 5 * 1024 * 1024)
+
+
+def max_unzipped_bytes() -> int:
+    return getattr(settings, "WORKBOOK_MAX_UNZIPPED_BYTES", 50 * 1024 * 1024)
+
+
+MAX_ZIP_ENTRIES = 200
+MAX_ROWS = 20_000  # per sheet, headings included
+MAX_COLUMNS = 60
+MAX_SHEETS = 30
+
+# -- what a column holds ---------------------------------------------------------------
+
+TEXT = "text"
+LINES = "lines"
+DATE = "date"
+NUMBER = "number"
+WHOLE = "whole"
+YES_NO = "yes_no"
+CHOICE = "choice"
+STATUS = "status"
+USER = "user"
+USERS = "users"
+REFERENCES = "references"
+
+FORMATS = {
+    TEXT: "Text, as written.",
+    LINES: "Text, one item per line (Alt+Enter starts a new line inside an Excel cell). "
+    "Where an item runs over several lines, start each item with a bullet (•): the lines "
+    "up to the next bullet belong to it.",
+    DATE: "A date: a real Excel date, or written 31/03/2013, 2013-03-31 or March 2014 "
+    "(the end of that month). A date such as 04/03/2013 that could be read day-first or "
+    "month-first is refused: write 2013-03-04.",
+    NUMBER: "A number without its unit: 14 for 14%, 41000 for £41,000. Never a formula.",
+    WHOLE: "A whole number.",
+    YES_NO: "Yes or No.",
+    STATUS: "One of the plan's own status labels (see the Plan sheet) or the standard "
+    "words: Complete, On track, At risk, Off track, Not started. Blank: no status given.",
+    USER: "The user name someone signs in to the tracker with; they must already exist.",
+    USERS: "User names separated by commas; each must already exist.",
+    REFERENCES: "References separated by commas: 1, 2.",
+}
+
+MONTH_YEAR_NOTE = (
+    ' In a column headed "Due month" (month/year), 09/03 means September 2003 (the end '
+    "of that month)."
+)
+# A "Due date" column may instead be headed as a month/year column; only there is a
+# short "09/03" read as a month and year, never in an ordinary date column.
+DUE_MONTH_ALIASES = ("Due month", "Timescale month", "Due date (month/year)")
+
+
+def normalise_heading(text: object) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    required: bool
+    meaning: str
+    example: str = ""
+    field: str = ""  # the model field it fills ("" where the importer handles it itself)
+    aliases: tuple[str, ...] = ()
+    choices: tuple[tuple[str, str], ...] = ()
+    default: object = None  # what a blank cell means where it is not "empty"
+    format_note: str = ""
+
+    @property
+    def format(self) -> str:
+        if self.kind == CHOICE:
+            words = ", ".join(label for _, label in self.choices)
+            text = f"One of: {words}."
+        else:
+            text = FORMATS[self.kind]
+        if self.aliases and self.kind == DATE:
+            text += MONTH_YEAR_NOTE
+        return f"{text} {self.format_note}".strip()
+
+    def headings(self) -> set[str]:
+        return {normalise_heading(h) for h in (self.name, *self.aliases)}
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    one_row_is: str
+    columns: tuple[Column, ...]
+    fields: bool = False  # the Plan sheet: a Field column and a Value column
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    def find(self, heading: object) -> Column | None:
+        wanted = normalise_heading(heading)
+        return next((c for c in self.columns if wanted in c.headings()), None)
+
+
+def _key_columns() -> tuple[Column, ...]:
+    examples = {Status.ON_TRACK: "Green", Status.AT_RISK: "Amber", Status.OFF_TRACK: "Red"}
+    columns = []
+    for status in DISPLAY_ORDER:
+        columns.append(
+            Column(
+                f"{status.label} label",
+                TEXT,
+                False,
+                f"What this plan calls “{status.label}” (its status key). Blank: “{status.label}”.",
+                examples.get(status, ""),
+                field=f"key:{status.value}:label",
+            )
+        )
+        columns.append(
+            Column(
+                f"{status.label} meaning",
+                TEXT,
+                False,
+                f"What “{status.label}” means in this plan. Needs a label.",
+                "",
+                field=f"key:{status.value}:description",
+            )
+        )
+    return tuple(columns)
+
+
+PLAN = Sheet(
+    "Plan",
+    "one row per detail of the plan: its name in the Field column, its value in the Value "
+    "column. Leave a row out to keep what the tracker has.",
+    (
+        Column(
+            "Slug",
+            TEXT,
+            True,
+            "The plan's short name in web addresses. It identifies the plan: importing a "
+            "workbook with an existing plan's slug updates that plan.",
+            "nottinghamshire-2004",
+            field="slug",
+            format_note="Lower-case letters, digits and hyphens.",
+        ),
+        Column("Title", TEXT, True, "The plan's title, as written.", "Improvement Plan", "title"),
+        Column("Organisation", TEXT, True, "The council.", "Anytown Council", "organisation"),
+        Column(
+            "Kind",
+            CHOICE,
+            True,
+            "What sort of plan it is.",
+            "Service review",
+            "kind",
+            choices=tuple(PlanKind.choices),
+        ),
+        Column(
+            "Reports to",
+            TEXT,
+            False,
+            "The board or committee it reports to, as written.",
+            "Improvement Board",
+            "reports_to",
+        ),
+        Column("Start date", DATE, False, "When the plan starts.", "01/04/2003", "start_date"),
+        Column(
+            "End date", DATE, False, "When it ends; not before it starts.", "31/03/2005", "end_date"
+        ),
+        Column("Description", TEXT, False, "The plan's purpose, as written.", "", "description"),
+        Column(
+            "Objectives are called",
+            TEXT,
+            False,
+            "What the plan calls its objectives: objective, outcome, requirement, theme. "
+            "Blank: objective.",
+            "requirement",
+            "objective_term",
+            default="objective",
+        ),
+        Column(
+            "Roll-up rule",
+            CHOICE,
+            False,
+            "How an objective's status comes from its actions (and the plan's from its "
+            "objectives). Blank: worst wins.",
+            "Worst wins",
+            "rollup_rule",
+            choices=tuple(RollupRule.choices),
+            default=RollupRule.WORST_WINS.value,
+        ),
+        Column(
+            "Off track at (%)",
+            WHOLE,
+            False,
+            "By proportion: off track when at least this % of the children are off track. "
+            "Blank: 25.",
+            "25",
+            "off_track_threshold",
+            default=25,
+        ),
+        Column(
+            "At risk at (%)",
+            WHOLE,
+            False,
+            "By proportion: at risk when at least this % are at risk or off track. Blank: 10.",
+            "10",
+            "at_risk_threshold",
+            default=10,
+        ),
+        Column(
+            "Restricted",
+            YES_NO,
+            False,
+            "Yes: only administrators, viewers, clerks, its editors and its action owners "
+            "see the plan. Only administrators may change it. Blank: No.",
+            "No",
+            "restricted",
+            default=False,
+        ),
+        Column(
+            "Updates need sign-off",
+            YES_NO,
+            False,
+            "Yes: an owner's update waits for a plan editor's approval. Blank: No.",
+            "No",
+            "requires_sign_off",
+            default=False,
+        ),
+        Column(
+            "Measures count in the roll-up",
+            YES_NO,
+            False,
+            "Yes: the status of each measure linked to an objective counts with its actions. "
+            "Blank: No.",
+            "No",
+            "measures_in_rollup",
+            default=False,
+        ),
+        *_key_columns(),
+    ),
+    fields=True,
+)
+
+SECTIONS = Sheet(
+    "Sections",
+    "one row per section heading, in the order the plan gives them",
+    (
+        Column(
+            "Title",
+            TEXT,
+            True,
+            "A heading that groups objectives; unique in the plan.",
+            "Leadership and Governance",
+            "title",
+        ),
+    ),
+)
+
+_OBJECTIVE_REF = Column(
+    "Objective",
+    TEXT,
+    True,
+    "The reference of the objective, as on the Objectives sheet (or already in the plan).",
+    "1",
+)
+_ACTION_REF = Column(
+    "Action", TEXT, True, "The reference of the action, as on the Actions sheet.", "1.1"
+)
+_TEXT_REFERENCE_NOTE = "Format the column as text, so that Excel keeps 1.10 as written."
+
+OBJECTIVES = Sheet(
+    "Objectives",
+    "one row per objective (outcome, requirement, theme)",
+    (
+        Column(
+            "Reference",
+            TEXT,
+            True,
+            "As written; unique in the plan.",
+            "1",
+            "reference",
+            format_note=_TEXT_REFERENCE_NOTE,
+        ),
+        Column(
+            "Section",
+            TEXT,
+            False,
+            "The title of its section, as on the Sections sheet. Blank: under no section.",
+            "Leadership and Governance",
+            "section",
+        ),
+        Column(
+            "Title",
+            TEXT,
+            False,
+            "A short title if the document gives one. An objective needs a title or a description.",
+            "Workforce Planning",
+            "title",
+        ),
+        Column(
+            "Description", TEXT, False, "The objective, as written.", "Recruit and …", "description"
+        ),
+        Column(
+            "Source reference",
+            TEXT,
+            False,
+            "Where it comes from.",
+            "Final report Recommendation 9.1",
+            "source_reference",
+        ),
+        Column(
+            "Success measures", TEXT, False, "Success measures as written.", "", "success_measures"
+        ),
+        Column("Owner", USER, False, "Who owns it in the tracker.", "jsmith", "owner"),
+    ),
+)
+
+ACTIONS = Sheet(
+    "Actions",
+    "one row per action",
+    (
+        _OBJECTIVE_REF,
+        Column(
+            "Reference",
+            TEXT,
+            True,
+            "As written; unique within its objective.",
+            "1.1",
+            "reference",
+            format_note=_TEXT_REFERENCE_NOTE,
+        ),
+        Column("Title", TEXT, True, "The action.", "Increase secondments to 10 a year", "title"),
+        Column(
+            "Source reference",
+            TEXT,
+            False,
+            "Where it comes from.",
+            "Recommendation 9.14",
+            "source_reference",
+        ),
+        Column("Benefit", TEXT, False, "The benefit to the customer.", "", "benefit"),
+        Column(
+            "Steps",
+            TEXT,
+            False,
+            "The steps required, one per line, numbering kept.",
+            "1. Purchase 5 more places on courses.",
+            "steps",
+        ),
+        Column(
+            "Responsible",
+            TEXT,
+            False,
+            "The responsible person or team, as written.",
+            "Service Manager",
+            "responsible",
+        ),
+        Column("Owner", USER, False, "Who owns it in the tracker.", "jsmith", "owner"),
+        Column(
+            "Delegates",
+            USERS,
+            False,
+            "People who may record progress for the owner.",
+            "asmith, bjones",
+            "delegates",
+        ),
+        Column("Timescale", TEXT, False, "The timescale, as written.", "Quarter 2", "timescale"),
+        Column(
+            "Due date",
+            DATE,
+            False,
+            "When it is due, where the timescale gives a date.",
+            "30/09/2004",
+            "due_date",
+            aliases=DUE_MONTH_ALIASES,
+        ),
+    ),
+)
+
+MILESTONES = Sheet(
+    "Milestones",
+    "one row per milestone of an action",
+    (
+        _OBJECTIVE_REF,
+        _ACTION_REF,
+        Column("Title", TEXT, True, "The step.", "Recruit potential secondees", "title"),
+        Column(
+            "Due date",
+            DATE,
+            False,
+            "When it is due.",
+            "31/12/2003",
+            "due_date",
+            aliases=DUE_MONTH_ALIASES,
+        ),
+        Column("Completed on", DATE, False, "When it was done.", "15/12/2003", "completed_on"),
+    ),
+)
+
+UPDATES = Sheet(
+    "Updates",
+    "one row per progress update, on an action or on an objective itself. Updates are "
+    "never changed: a row that differs from a stored update is refused; add a new row "
+    "with its own date instead",
+    (
+        Column(
+            "Update ref",
+            TEXT,
+            True,
+            "Any label unique on this sheet; the Areas sheet uses it to say which update an "
+            "area for development belongs to.",
+            "1",
+        ),
+        _OBJECTIVE_REF,
+        Column(
+            "Action",
+            TEXT,
+            False,
+            "The reference of the action. Blank: the update is on the objective itself.",
+            "1.1",
+        ),
+        Column("As at", DATE, True, "The date the update reports on.", "29/02/2004", "as_at"),
+        Column("Status", STATUS, False, "The status it gives.", "Green", "status"),
+        Column("Progress", TEXT, False, "The progress narrative.", "", "narrative"),
+        Column("Achievements", LINES, False, "What was achieved.", "", "achievements"),
+        Column("Evidence", LINES, False, "The evidence, as text.", "", "evidence"),
+        Column(
+            "Reporting period",
+            TEXT,
+            False,
+            "The name of a reporting period already in the tracker; the date must fall in it.",
+            "Quarter 2 2013/14",
+            "period",
+        ),
+        Column("Recorded by", USER, False, "Who made the update.", "jsmith", "author"),
+    ),
+)
+
+AREAS = Sheet(
+    "Areas",
+    "one row per key area for development named in an update, in order",
+    (
+        Column("Update ref", TEXT, True, "The Update ref of its update.", "1"),
+        Column(
+            "Description", TEXT, True, "The area for development.", "Embed the audit", "description"
+        ),
+        Column("Timescale", TEXT, False, "Its timescale, as written.", "Quarter 2", "timescale"),
+        Column(
+            "Due date",
+            DATE,
+            False,
+            "Where the timescale gives one.",
+            "30/09/2013",
+            "due_date",
+            aliases=DUE_MONTH_ALIASES,
+        ),
+    ),
+)
+
+MEASURES = Sheet(
+    "Measures",
+    "one row per success measure (KPI)",
+    (
+        Column(
+            "Reference",
+            TEXT,
+            False,
+            "Optional; unique in the plan. Targets and Data rows name a measure by its "
+            "reference where it has one, else by its name.",
+            "M1",
+            "reference",
+        ),
+        Column(
+            "Name",
+            TEXT,
+            True,
+            "Short, as a table row would say it.",
+            "Staff seconded to social work training",
+            "name",
+        ),
+        Column("Description", TEXT, False, "The measure as written.", "", "description"),
+        Column(
+            "Unit",
+            CHOICE,
+            True,
+            "The unit of its values.",
+            "Count",
+            "unit",
+            choices=tuple(Unit.choices),
+        ),
+        Column(
+            "Direction",
+            CHOICE,
+            False,
+            "Blank: higher is better.",
+            "Higher is better",
+            "direction",
+            choices=tuple(Direction.choices),
+            default=Direction.HIGHER.value,
+        ),
+        Column("Baseline", NUMBER, False, "The baseline value.", "3", "baseline_value"),
+        Column(
+            "Baseline date", DATE, False, "The date of the baseline.", "01/04/2003", "baseline_date"
+        ),
+        Column(
+            "Amber tolerance",
+            NUMBER,
+            False,
+            "How far short of the target still counts as amber, in the unit (percentage "
+            "points for %).",
+            "1",
+            "amber_tolerance",
+        ),
+        Column("Source", TEXT, False, "Where the figures come from.", "exit interviews", "source"),
+        Column(
+            "Objectives", REFERENCES, False, "The objectives it measures.", "1, 2", "objectives"
+        ),
+        Column(
+            "Actions",
+            REFERENCES,
+            False,
+            "The actions it measures, by their references (unique in the plan).",
+            "1.2, 2.6",
+            "actions",
+        ),
+        Column("Owner", USER, False, "Who owns it in the tracker.", "jsmith", "owner"),
+    ),
+)
+
+_MEASURE_REF = Column(
+    "Measure",
+    TEXT,
+    True,
+    "The measure: its Reference on the Measures sheet, or its Name where it has none.",
+    "Student placements",
+)
+
+TARGETS = Sheet(
+    "Targets",
+    "one row per target of a measure, interim or final",
+    (
+        _MEASURE_REF,
+        Column(
+            "Kind",
+            CHOICE,
+            False,
+            "Blank: final.",
+            "Final target",
+            "kind",
+            choices=tuple(Target.Kind.choices),
+            default=Target.Kind.FINAL.value,
+        ),
+        Column(
+            "Value",
+            NUMBER,
+            True,
+            "The target; for a range, its lower end.",
+            "10",
+            "value",
+        ),
+        Column("Upper value", NUMBER, False, "For a range, its upper end.", "16", "value_high"),
+        Column("Due date", DATE, True, "When it is due.", "30/09/2004", "due_date"),
+        Column(
+            "In force from",
+            DATE,
+            False,
+            "The day it was agreed. Blank: in force from the start.",
+            "",
+            "set_on",
+        ),
+        Column("Reason", TEXT, False, "Why a revised target was set.", "", "reason"),
+    ),
+)
+
+DATA = Sheet(
+    "Data",
+    "one row per value of a measure (data point)",
+    (
+        _MEASURE_REF,
+        Column("Period end", DATE, True, "The date the figure is for.", "30/09/2003", "period_end"),
+        Column("Value", NUMBER, False, "The figure (numeric measures).", "9", "value"),
+        Column("Text", TEXT, False, "What was found (text measures).", "", "text"),
+        Column("Note", TEXT, False, "A note on the figure.", "", "note"),
+    ),
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    PLAN,
+    SECTIONS,
+    OBJECTIVES,
+    ACTIONS,
+    MILESTONES,
+    UPDATES,
+    AREAS,
+    MEASURES,
+    TARGETS,
+    DATA,
+)
+README = "Read me"
+FIELD_HEADINGS = ("Field", "Value")
+
+
+def sheet_named(name: object) -> Sheet | None:
+    wanted = normalise_heading(name)
+    return next((s for s in SHEETS if normalise_heading(s.name) == wanted), None)
+
+
+def is_readme(name: object) -> bool:
+    return normalise_heading(name) == normalise_heading(README)
+
+
+README_INTRO = [
+    "This workbook holds one improvement plan for the Improvement tracker.",
+    "Each sheet below has its column headings in row 1 and one row per thing (the Plan "
+    "sheet has one row per detail: Field and Value). Rows refer to each other by "
+    "reference: an action names its objective, a milestone its objective and action.",
+    "Importing is all or nothing: you first see what will be created or changed, row by "
+    "row, and every problem at once; nothing is saved until you confirm, and nothing at "
+    "all if any row has a problem. Importing the same workbook again changes nothing.",
+    "Imports never delete: something in the tracker but not in the workbook is kept. A "
+    "column left out of a sheet keeps what the tracker has; a blank cell in a column "
+    "that is there empties the value.",
+    "Type values, never formulas: a cell holding a formula is refused. Text that starts "
+    "with = + - or @ is written with an apostrophe in front (Excel shows it as text).",
+    "Up to 20,000 rows a sheet; the file up to 5 MB. This Read me sheet is not imported.",
+]
+README_HEADINGS = ["Sheet", "Column", "Required", "Format", "Example", "What it is"]
+
+
+def readme_rows() -> list[list[str]]:
+    rows: list[list[str]] = [[line] for line in README_INTRO]
+    rows.append([])
+    rows.append(list(README_HEADINGS))
+    for sheet in SHEETS:
+        rows.append([sheet.name, "", "", "", "", f"The {sheet.name} sheet has {sheet.one_row_is}."])
+        for column in sheet.columns:
+            required = "Yes" if column.required else "No"
+            if sheet is PLAN and column.required and column.name != "Slug":
+                required = "For a new plan"
+            rows.append(
+                [sheet.name, column.name, required, column.format, column.example, column.meaning]
+            )
+    return rows

@@ -1,0 +1,293 @@
+"""The Measures, Targets and Data sheets of an import (a part of `Planner`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from improvement.workbook.objects import run_all, same_objects, setter
+from improvement.workbook.reader import INVALID, SheetRows
+from improvement.workbook.results import KEEP, NEVER_DELETED
+from improvement.workbook.values import show
+from metrics.models import DataPoint, Measure, Target
+from metrics.units import value_problem
+
+
+class MeasureSheets:
+    """The Measures, Targets and Data sheets (a mixin of `Planner`, whose reporting,
+    reading and checking helpers it uses). A measure is named by its reference where it
+    has one, else by its name; a target is matched by measure, kind and due date; a data
+    point by measure and date."""
+
+    # -- Measures ------------------------------------------------------------------------
+
+    def _stored_measure(self, reference: str, name: str) -> Measure | None:
+        if reference:
+            for measure in self.stored.measures:
+                if measure.reference == reference:
+                    return measure
+        named = [
+            m for m in self.stored.measures if m.name == name and not (reference and m.reference)
+        ]
+        return named[0] if len(named) == 1 else None
+
+    def _measures(self, rows: SheetRows) -> None:
+        first: dict[str, int] = {}
+        matched: dict[int, int] = {}
+        for row in rows.rows:
+            values = self.cells(rows, row)
+            reference = values.get("Reference") or ""
+            name = values.get("Name")
+            if INVALID in (reference, name):
+                continue
+            key = reference or name
+            if key in first:
+                self.problem(
+                    rows.title,
+                    row.number,
+                    "Reference" if reference else "Name",
+                    f"The measure “{key}” is already on row {first[key]}.",
+                    "Each measure appears once; give two measures of the same name their own "
+                    "references.",
+                )
+                continue
+            first[key] = row.number
+            measure = self._stored_measure(reference, name)
+            if measure is not None and measure.pk in matched:
+                self.problem(
+                    rows.title,
+                    row.number,
+                    "Name",
+                    f"This row and row {matched[measure.pk]} are the same stored measure.",
+                    "Give the measures their own references.",
+                )
+                continue
+            created = measure is None
+            if created:
+                measure = Measure(plan=self.plan)
+            else:
+                matched[measure.pk] = row.number
+            self.measures[key] = measure
+            if reference:
+                self.measures.setdefault(name, measure)
+            changes: list[str] = []
+            self._fill(measure, rows, row.number, values, changes)
+            links = self._measure_links(rows, row, values, measure, created, changes)
+            if created or changes:
+                self._check(measure, rows.title, self._where(rows, row.number))
+                setters = [setter(measure, relation, objs) for relation, objs in links.items()]
+                self._save(measure, run_all(setters))
+            self._outcome(rows, row.number, measure, f"measure “{key}”", changes, created)
+        for measure in self.stored.measures:
+            if measure.pk not in matched:
+                label = measure.reference or measure.name
+                self.step(rows, None, KEEP, f"keep measure “{label}” ({NEVER_DELETED})")
+
+    def _measure_links(self, rows, row, values, measure, created, changes) -> dict:
+        links = {}
+        for column, relation in (("Objectives", "objectives"), ("Actions", "actions")):
+            references = values.get(column)
+            if references is None or references is INVALID:
+                continue
+            objects = []
+            for reference in references:
+                found = (
+                    self._objective(rows, row.number, reference, column)
+                    if relation == "objectives"
+                    else self._plan_action(rows, row.number, reference)
+                )
+                if found is None:
+                    break
+                objects.append(found)
+            else:
+                old = [] if created else list(getattr(measure, relation).all())
+                old_refs = sorted(o.reference for o in old)
+                new_refs = sorted(o.reference for o in objects)
+                if created or not same_objects(old, objects):
+                    if not created:
+                        changes.append(
+                            f"{column.lower()} from {show(old_refs)} to {show(new_refs)}"
+                        )
+                    links[relation] = objects
+        return links
+
+    def _plan_action(self, rows, number, reference: str):
+        """An action named by its reference alone, as a measure names it."""
+        matches = {
+            key: action
+            for key, action in [*self.stored.actions.items(), *self.actions.items()]
+            if key[1] == reference
+        }
+        if len(matches) == 1:
+            return next(iter(matches.values()))
+        self.problem(
+            rows.title,
+            number,
+            "Actions",
+            f"There is no action “{reference}” in the plan."
+            if not matches
+            else f"Action “{reference}” is ambiguous: several objectives have one.",
+            "Correct the reference (as on the Actions sheet)."
+            if not matches
+            else "Give the actions references unique in the plan.",
+        )
+        return None
+
+    def _measure(self, rows, number, key: str) -> Measure | None:
+        measure = self.measures.get(key) or self._stored_measure(key, key)
+        if measure is None:
+            measure = next((m for m in self.stored.measures if m.name == key), None)
+        if measure is None:
+            self.problem(
+                rows.title,
+                number,
+                "Measure",
+                f"There is no measure “{key}” on the Measures sheet or in the plan.",
+                "Write the measure's Reference, or its Name where it has no reference.",
+            )
+        return measure
+
+    # -- Targets and Data ----------------------------------------------------------------
+
+    def _targets(self, rows: SheetRows) -> None:
+        seen: dict[tuple, int] = defaultdict(int)
+        matched: set[int] = set()
+        for row in rows.rows:
+            values = self.cells(rows, row)
+            key_text, due = values.get("Measure"), values.get("Due date")
+            if INVALID in (key_text, due):
+                continue
+            measure = self._measure(rows, row.number, key_text)
+            if measure is None:
+                continue
+            kind = values.get("Kind") or Target.Kind.FINAL.value
+            if kind is INVALID:
+                continue
+            key = (measure.pk or id(measure), kind, due)
+            nth = seen[key]
+            seen[key] += 1
+            candidates = self.stored.targets.get(key, []) if measure.pk else []
+            target = candidates[nth] if nth < len(candidates) else None
+            created = target is None
+            if created:
+                target = Target(measure=measure, kind=kind, due_date=due, set_on=None)
+            else:
+                matched.add(target.pk)
+            changes: list[str] = []
+            self._fill(target, rows, row.number, values, changes)
+            self._check_values(rows, row.number, measure, target, ("value", "value_high"))
+            if measure.direction == "range" and target.value_high is None:
+                self.problem(
+                    rows.title,
+                    row.number,
+                    "Upper value",
+                    "A range needs its upper end.",
+                    "Fill in the Upper value.",
+                )
+            if created or changes:
+                self._check(target, rows.title, self._where(rows, row.number))
+                self._save(target)
+            label = dict(Target.Kind.choices)[kind].lower()
+            self._outcome(
+                rows,
+                row.number,
+                target,
+                f"{label} of “{key_text}” due {show(due)}",
+                changes,
+                created,
+            )
+        for targets in self.stored.targets.values():
+            for target in targets:
+                if target.pk not in matched:
+                    name = target.measure.reference or target.measure.name
+                    self.step(
+                        rows,
+                        None,
+                        KEEP,
+                        f"keep the target of “{name}” due {show(target.due_date)} "
+                        f"({NEVER_DELETED})",
+                    )
+
+    def _check_values(self, rows, number, measure, instance, names) -> None:
+        """A measure's unit rules, checked here too because a new measure's targets and
+        data cannot ask it through the model until it is saved."""
+        columns = {c.field: c.name for c in rows.sheet.columns}
+        for name in names:
+            value = getattr(instance, name)
+            if value is not None and measure.unit:
+                problem = value_problem(value, measure.unit)
+                if problem:
+                    self.problem(rows.title, number, columns[name], problem, "Correct the value.")
+
+    def _data(self, rows: SheetRows) -> None:
+        first: dict[tuple, int] = {}
+        for row in rows.rows:
+            values = self.cells(rows, row)
+            key_text, period_end = values.get("Measure"), values.get("Period end")
+            if INVALID in (key_text, period_end):
+                continue
+            measure = self._measure(rows, row.number, key_text)
+            if measure is None:
+                continue
+            if measure.indicator:
+                self.problem(
+                    rows.title,
+                    row.number,
+                    "Measure",
+                    f"“{key_text}” is fed by the workforce returns, not typed in.",
+                    "Remove the row; change the workforce returns instead.",
+                )
+                continue
+            key = (measure.pk or id(measure), period_end)
+            if key in first:
+                self.problem(
+                    rows.title,
+                    row.number,
+                    "Period end",
+                    f"“{key_text}” already has a value for {show(period_end)} on row {first[key]}.",
+                    "Keep one row per measure and date.",
+                )
+                continue
+            first[key] = row.number
+            point = self.stored.data.get(key) if measure.pk else None
+            created = point is None
+            if created:
+                point = DataPoint(measure=measure, period_end=period_end)
+            changes: list[str] = []
+            self._fill(point, rows, row.number, values, changes)
+            if measure.unit == "text":
+                if point.value is not None:
+                    self.problem(
+                        rows.title,
+                        row.number,
+                        "Value",
+                        "This measure takes text, not a number.",
+                        "Put what was found in the Text column.",
+                    )
+                elif not point.text.strip():
+                    self.problem(
+                        rows.title, row.number, "Text", "Describe what was found.", "Fill in Text."
+                    )
+            elif point.value is None and measure.unit:
+                self.problem(rows.title, row.number, "Value", "Enter a value.", "Fill in Value.")
+            else:
+                self._check_values(rows, row.number, measure, point, ("value",))
+            if created or changes:
+                self._check(point, rows.title, self._where(rows, row.number))
+                self._save(point)
+            self._outcome(
+                rows,
+                row.number,
+                point,
+                f"value of “{key_text}” for {show(period_end)}",
+                changes,
+                created,
+            )
+        for (measure_pk, period_end), point in self.stored.data.items():
+            if (measure_pk, period_end) not in first and point.source == DataPoint.Source.ENTERED:
+                name = point.measure.reference or point.measure.name
+                self.step(
+                    rows,
+                    None,
+                    KEEP,
+                    f"keep the value of “{name}” for {show(period_end)} ({NEVER_DELETED})",
+                )

@@ -1,0 +1,523 @@
+"""Opening an uploaded plan workbook safely, and turning its sheets into rows.
+
+Every check that bounds time and memory comes before the next step needs it: the size
+of the upload before anything is read; the zip's entry count and declared unpacked size
+before it is opened (a "zip bomb" declares hundreds of megabytes; Python's zipfile
+never unpacks more than an entry declares); openpyxl only in read-only mode, so rows
+are parsed one at a time; and reading stops at MAX_ROWS rows a sheet. A formula is never
+evaluated: openpyxl is asked for what the cell holds (`data_only=False`), and a formula
+cell is reported as a problem. Anything openpyxl cannot make sense of becomes a
+problem for the person, never an exception for the server.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import PurePosixPath
+
+from django.template.defaultfilters import filesizeformat
+
+from improvement.workbook import format as fmt
+from improvement.workbook.results import Problem
+
+FILE = ""  # the sheet name of problems with the file as a whole
+TEMPLATE_HINT = "Download the template from the import page and copy the plan into it."
+
+
+class Formula(str):
+    """What a formula cell holds ("=SUM(A1:A3)"): reported, never used as a value."""
+
+
+class CellError(str):
+    """An Excel error value such as #N/A or #REF!."""
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, object]
+
+
+@dataclass
+class SheetRows:
+    sheet: fmt.Sheet
+    title: str  # as the file names it
+    headings: dict[str, str] = field(default_factory=dict)  # column name -> heading as written
+    rows: list[Row] = field(default_factory=list)
+    # The Plan sheet: field name -> (row number, value)
+    fields: dict[str, tuple[int, object]] = field(default_factory=dict)
+    complete: bool = True  # False: a needed column is missing or it is too long: rows unused
+
+    def has(self, column: str) -> bool:
+        return column in self.headings or column in self.fields
+
+    def month_year(self, column: str) -> bool:
+        """Whether the column's heading says it holds months and years ("Due month")."""
+        return "month" in self.headings.get(column, "").casefold()
+
+
+@dataclass
+class ReadWorkbook:
+    sheets: dict[str, SheetRows] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    readable: bool = True  # False: the file itself was refused; nothing was read
+
+    def refuse(self, message: str, fix: str = "") -> ReadWorkbook:
+        self.problems.append(Problem(FILE, None, "", message, fix))
+        self.readable = False
+        return self
+
+
+def read_upload(data: bytes, file_name: str) -> ReadWorkbook:
+    """The sheets of an uploaded .xlsx workbook, or of a .zip of CSV files (one per
+    sheet, named after it), with every problem found on the way."""
+    result = ReadWorkbook()
+    name = PurePosixPath(file_name.replace("\\", "/")).name or "the file"
+    limit = fmt.max_upload_bytes()
+    if not data:
+        return result.refuse(f"“{name}” is empty.", "Choose the file again.")
+    if len(data) > limit:
+        return result.refuse(
+            f"“{name}” is {filesizeformat(len(data))}; a plan workbook must be "
+            f"{filesizeformat(limit)} or smaller.",
+            "Remove anything that is not part of the plan (pictures, other sheets), or "
+            "split the plan.",
+        )
+    extension = name.rpartition(".")[2].casefold() if "." in name else ""
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        return result.refuse(
+            f"“{name}” is an old-style Excel file (.xls).", "Save it as an Excel workbook (.xlsx)."
+        )
+    if data[:4] != b"PK\x03\x04":
+        return result.refuse(
+            f"“{name}” is not a spreadsheet.",
+            "Upload the plan as an Excel workbook (.xlsx) or a .zip of its CSV files.",
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        return result.refuse(f"“{name}” is damaged: it cannot be opened.", "Save it again.")
+    if len(entries) > fmt.MAX_ZIP_ENTRIES:
+        return result.refuse(
+            f"“{name}” holds {len(entries)} parts, too many for a plan workbook.",
+            TEMPLATE_HINT,
+        )
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > fmt.max_unzipped_bytes():
+        return result.refuse(
+            f"“{name}” would unpack to {filesizeformat(unpacked)}, more than the "
+            f"{filesizeformat(fmt.max_unzipped_bytes())} a plan workbook may.",
+            "Remove pictures and anything that is not part of the plan, or split the plan.",
+        )
+    names = {entry.filename for entry in entries}
+    if "xl/workbook.xml" in names:
+        if extension not in ("xlsx", ""):
+            return result.refuse(
+                f"“{name}” is an Excel workbook but is not named .xlsx.",
+                "Save it as an Excel workbook (.xlsx) and upload that.",
+            )
+        if any(n.casefold().endswith("vbaproject.bin") for n in names):
+            return result.refuse(
+                f"“{name}” contains macros.",
+                "Save it as an Excel workbook (.xlsx), without macros.",
+            )
+        _read_xlsx(_with_dimensions(archive, entries, data), result)
+    elif extension == "zip" or extension == "":
+        _read_csv_zip(archive, entries, result)
+    else:
+        return result.refuse(
+            f"“{name}” is not an Excel workbook.",
+            "Upload the plan as an Excel workbook (.xlsx) or a .zip of its CSV files.",
+        )
+    return result
+
+
+# -- Excel -----------------------------------------------------------------------------
+
+
+def _cell_value(cell) -> object:
+    if cell.data_type == "f":
+        return Formula(str(cell.value))
+    value = cell.value
+    if cell.data_type == "e":
+        return CellError(str(value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number_format = getattr(cell, "number_format", "") or ""
+        if "%" in number_format:
+            from improvement.workbook.values import PercentCell
+
+            return PercentCell(value)
+    return value
+
+
+def _with_dimensions(archive: zipfile.ZipFile, entries, data: bytes) -> bytes:
+    """The workbook, with a <dimension> in every sheet that has none.
+
+    Opening a sheet without one, openpyxl parses the whole sheet to find its size, so a
+    file that leaves it out would cost a full read of every sheet however early the row
+    cap stops us. Such a sheet gets a dummy one (the reader ignores it: it calls
+    `reset_dimensions`). Files from Excel and LibreOffice have one and pass unchanged."""
+    sheets = [
+        e
+        for e in entries
+        if e.filename.startswith("xl/worksheets/") and e.filename.endswith(".xml")
+    ]
+    patched = {}
+    for entry in sheets:
+        with archive.open(entry) as part:
+            head = part.read(8192)
+        if b"dimension" in head:
+            continue
+        start = re.search(rb"<(\w+:)?worksheet\b[^>]*>", head)
+        if start is None:
+            continue  # not a sheet openpyxl could read anyway: it will say so
+        prefix = (start.group(1) or b"").decode()
+        dimension = f'<{prefix}dimension ref="A1"/>'.encode()
+        whole = archive.read(entry)
+        patched[entry.filename] = whole[: start.end()] + dimension + whole[start.end() :]
+    if not patched:
+        return data
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as rebuilt:
+        for entry in entries:
+            rebuilt.writestr(entry.filename, patched.get(entry.filename) or archive.read(entry))
+    return buffer.getvalue()
+
+
+def _read_xlsx(data: bytes, result: ReadWorkbook) -> None:
+    from openpyxl import load_workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    try:
+        book = load_workbook(
+            io.BytesIO(data), read_only=True, data_only=False, keep_links=False, keep_vba=False
+        )
+    except Exception:  # noqa: BLE001 - any failure inside openpyxl is the file's fault
+        result.refuse(
+            "The file could not be read as an Excel workbook.",
+            "Open it in Excel and save it again as an Excel workbook (.xlsx).",
+        )
+        return
+    try:
+        titles = book.sheetnames
+        if len(titles) > fmt.MAX_SHEETS:
+            result.refuse(f"The workbook has {len(titles)} sheets, too many.", TEMPLATE_HINT)
+            return
+        for title in titles:
+            if fmt.is_readme(title):
+                continue
+            sheet = fmt.sheet_named(title)
+            if sheet is None:
+                _unknown_sheet(title, result)
+                continue
+            worksheet = book[title]
+            if not isinstance(worksheet, ReadOnlyWorksheet):
+                result.problems.append(
+                    Problem(title, None, "", "This sheet is a chart, not a table.", TEMPLATE_HINT)
+                )
+                continue
+            worksheet.reset_dimensions()  # do not trust the size the file declares
+            _take_sheet(sheet, title, _worksheet_rows(worksheet), result)
+    except Exception:  # noqa: BLE001
+        result.refuse(
+            "Part of the workbook could not be read.",
+            "Open it in Excel and save it again as an Excel workbook (.xlsx).",
+        )
+    finally:
+        book.close()
+
+
+def _worksheet_rows(worksheet):
+    """The sheet's rows as lists of values; as wide as its headings, no wider."""
+    headings = next(worksheet.iter_rows(max_row=1, max_col=fmt.MAX_COLUMNS), ())
+    values = [_cell_value(c) for c in headings]
+    while values and _blank(values[-1]):
+        values.pop()
+    yield values
+    if values:
+        for row in worksheet.iter_rows(min_row=2, max_col=len(values)):
+            yield [_cell_value(c) for c in row]
+
+
+# -- CSV -------------------------------------------------------------------------------
+
+
+def _read_csv_zip(archive: zipfile.ZipFile, entries, result: ReadWorkbook) -> None:
+    found = False
+    for entry in entries:
+        path = PurePosixPath(entry.filename)
+        if entry.is_dir() or path.parts[0] == "__MACOSX" or path.name.startswith("."):
+            continue
+        if path.suffix.casefold() != ".csv":
+            result.problems.append(
+                Problem(
+                    FILE,
+                    None,
+                    "",
+                    f"“{path.name}” in the zip is not a CSV file.",
+                    "The zip should hold only the CSV files, one per sheet (Plan.csv, "
+                    "Objectives.csv …).",
+                )
+            )
+            continue
+        found = True
+        title = path.stem
+        if fmt.is_readme(title):
+            continue
+        sheet = fmt.sheet_named(title)
+        if sheet is None:
+            _unknown_sheet(title, result)
+            continue
+        raw = archive.read(entry)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = raw.decode("cp1252")
+            except UnicodeDecodeError:
+                result.problems.append(
+                    Problem(
+                        title,
+                        None,
+                        "",
+                        "The file's characters cannot be read.",
+                        "Save it as CSV UTF-8.",
+                    )
+                )
+                continue
+        try:
+            _take_sheet(sheet, title, _csv_rows(text), result)
+        except csv.Error as exc:
+            result.problems.append(
+                Problem(
+                    title, None, "", f"The CSV file is damaged ({exc}).", "Save it again as CSV."
+                )
+            )
+    if not found:
+        result.refuse(
+            "The zip holds no CSV files.",
+            "Upload the plan as an Excel workbook (.xlsx) or a .zip of its CSV files.",
+        )
+
+
+def _csv_rows(text: str):
+    for row in csv.reader(io.StringIO(text, newline="")):
+        yield [_csv_value(v) for v in row[: fmt.MAX_COLUMNS]]
+
+
+def _csv_value(text: str) -> object:
+    if text == "":
+        return None
+    if text.startswith("="):
+        return Formula(text)
+    return text
+
+
+# -- a sheet ---------------------------------------------------------------------------
+
+
+def _unknown_sheet(title: str, result: ReadWorkbook) -> None:
+    names = ", ".join(s.name for s in fmt.SHEETS)
+    result.problems.append(
+        Problem(
+            title,
+            None,
+            "",
+            f"There is no sheet called “{title}” in a plan workbook.",
+            f"Remove the sheet or rename it to one of: {names}, {fmt.README}.",
+        )
+    )
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _cell_problem(title: str, number: int, column: str, value: object) -> Problem | None:
+    if isinstance(value, Formula):
+        return Problem(
+            title,
+            number,
+            column,
+            f"The cell holds a formula ({value[:40]}); formulas are not imported.",
+            "Type the value itself. Text that starts with = needs an apostrophe in front.",
+        )
+    if isinstance(value, CellError):
+        return Problem(
+            title, number, column, f"The cell shows an error ({value}).", "Type the value."
+        )
+    if value is not None and not isinstance(
+        value, str | int | float | bool | date | datetime | time | timedelta
+    ):
+        return Problem(
+            title, number, column, "The cell's contents cannot be read.", "Type the value."
+        )
+    return None
+
+
+def _take_sheet(sheet: fmt.Sheet, title: str, rows, result: ReadWorkbook) -> None:
+    if sheet.name in result.sheets:
+        result.problems.append(
+            Problem(title, None, "", f"There are two {sheet.name} sheets.", "Keep one of them.")
+        )
+        return
+    read = SheetRows(sheet, title)
+    headings_row = next(rows, None)
+    if headings_row is None or all(_blank(v) for v in headings_row):
+        later = itertools.islice(rows, fmt.MAX_ROWS)
+        if headings_row is not None and any(not _blank(v) for r in later for v in r):
+            result.problems.append(
+                Problem(title, 1, "", "Row 1 has no column headings.", TEMPLATE_HINT)
+            )
+        return  # an empty sheet: nothing to import from it
+    positions = _headings(sheet, title, headings_row, read, result)
+    if positions is None:
+        return
+    result.sheets[sheet.name] = read
+    for number, values in enumerate(rows, start=2):
+        if number > fmt.MAX_ROWS:
+            read.complete = False  # not worked through: the person must split it anyway
+            result.problems.append(
+                Problem(
+                    title,
+                    None,
+                    "",
+                    f"The sheet has more than {fmt.MAX_ROWS:,} rows; reading stopped there.",
+                    "A plan this large cannot be imported in one go: split it into several "
+                    "workbooks.",
+                )
+            )
+            break
+        row = {}
+        for column, index in positions.items():
+            value = values[index] if index < len(values) else None
+            if isinstance(value, str) and not value.strip():
+                value = None
+            problem = _cell_problem(title, number, column, value)
+            if problem:
+                result.problems.append(problem)
+                value = INVALID
+            row[column] = value
+        if all(v is None for v in row.values()):
+            continue
+        if sheet.fields:
+            _take_field(sheet, title, number, row, read, result)
+        else:
+            read.rows.append(Row(number, row))
+
+
+class _Invalid:
+    """A cell already reported (a formula, an error value): not checked again."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID = _Invalid()
+
+
+def _headings(sheet, title, headings_row, read, result) -> dict[str, int] | None:
+    positions: dict[str, int] = {}
+    if sheet.fields:
+        wanted = [fmt.normalise_heading(h) for h in fmt.FIELD_HEADINGS]
+        found = [fmt.normalise_heading(h) for h in headings_row[:2]]
+        if found != wanted:
+            result.problems.append(
+                Problem(
+                    title,
+                    1,
+                    "",
+                    "Row 1 of the Plan sheet must be the headings Field and Value.",
+                    "Put each detail's name in column A (Field) and its value in column B (Value).",
+                )
+            )
+            return None
+        return {"Field": 0, "Value": 1}
+    for index, heading in enumerate(headings_row):
+        if _blank(heading):
+            continue
+        if isinstance(heading, Formula | CellError):
+            result.problems.append(
+                Problem(
+                    title, 1, "", "A column heading holds a formula or an error.", TEMPLATE_HINT
+                )
+            )
+            continue
+        column = sheet.find(heading)
+        if column is None:
+            names = ", ".join(c.name for c in sheet.columns)
+            result.problems.append(
+                Problem(
+                    title,
+                    1,
+                    str(heading),
+                    f"“{heading}” is not a column of the {sheet.name} sheet.",
+                    f"Remove or rename the column. The columns are: {names}.",
+                )
+            )
+            continue
+        if column.name in positions:
+            result.problems.append(
+                Problem(
+                    title,
+                    1,
+                    column.name,
+                    f"There are two {column.name} columns.",
+                    "Keep one of them.",
+                )
+            )
+            continue
+        positions[column.name] = index
+        read.headings[column.name] = " ".join(str(heading).split())
+    missing = [c.name for c in sheet.columns if c.required and c.name not in positions]
+    read.complete = not missing
+    for name in missing:
+        result.problems.append(
+            Problem(
+                title,
+                1,
+                name,
+                f"The {sheet.name} sheet has no {name} column, which it needs.",
+                f"Add a column headed {name} (see the Read me sheet).",
+            )
+        )
+    return positions
+
+
+def _take_field(sheet, title, number, row, read: SheetRows, result) -> None:
+    name, value = row.get("Field"), row.get("Value")
+    if name is INVALID:
+        return
+    column = sheet.find(name) if name is not None else None
+    if column is None:
+        names = ", ".join(c.name for c in sheet.columns)
+        result.problems.append(
+            Problem(
+                title,
+                number,
+                "Field",
+                f"“{name or ''}” is not a detail of a plan." if name else "The Field is blank.",
+                f"Use one of: {names}.",
+            )
+        )
+        return
+    if column.name in read.fields:
+        first = read.fields[column.name][0]
+        result.problems.append(
+            Problem(
+                title,
+                number,
+                "Field",
+                f"{column.name} is already given on row {first}.",
+                "Keep one of the two rows.",
+            )
+        )
+        return
+    read.fields[column.name] = (number, value)

@@ -1,0 +1,381 @@
+"""A plan as a plan workbook (.xlsx) or as CSV files, and the blank template and the
+filled example people start from.
+
+The rows come from `plan_sheets`, in a fixed number of queries and in an order that does
+not depend on the database (sorted here, not by SQL collation), so exporting, importing
+into an empty database and exporting again gives the same cells. Every text cell goes
+through `values.escape` (improvement.reports.safe, made reversible), so nothing typed
+into the tracker becomes a formula in Excel. Dates are real Excel dates; figures are
+numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import uuid
+import zipfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from improvement.models import (
+    Action,
+    Milestone,
+    Objective,
+    Plan,
+    ProgressUpdate,
+    Section,
+)
+from improvement.status import Status
+from improvement.workbook import format as fmt
+from improvement.workbook.values import escape, lines_out, number_out, number_text
+from metrics.models import DataPoint, Direction, Measure, Target
+from metrics.units import Unit
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP_TYPE = "application/zip"
+EXAMPLE_PLAN = Path(settings.BASE_DIR) / "fixtures" / "plans" / "nottinghamshire-2004.yaml"
+
+Rows = list[list[object]]
+Sheets = list[tuple[str, list[str], Rows]]
+
+
+def _username(user) -> str:
+    return user.get_username() if user else ""
+
+
+def _yes_no(value: bool) -> str:
+    return "Yes" if value else "No"
+
+
+def plan_sheets(plan: Plan) -> Sheets:
+    """Every sheet of the plan's workbook as (name, headings, rows), Read me first."""
+    labels = {entry.status: entry for entry in plan.status_key.all()}
+    sections = sorted(Section.objects.filter(plan=plan), key=lambda s: (s.position, s.pk))
+    section_order = {s.pk: i for i, s in enumerate(sections)}
+    objectives = sorted(
+        Objective.objects.filter(plan=plan).select_related("section", "owner"),
+        key=lambda o: (
+            o.section_id is not None,
+            section_order.get(o.section_id, -1),
+            o.sort_key,
+            o.pk,
+        ),
+    )
+    objective_order = {o.pk: i for i, o in enumerate(objectives)}
+    actions = sorted(
+        Action.objects.filter(objective__plan=plan)
+        .select_related("objective", "owner")
+        .prefetch_related("delegates"),
+        key=lambda a: (objective_order[a.objective_id], a.sort_key, a.pk),
+    )
+    action_order = {a.pk: i for i, a in enumerate(actions)}
+    milestones = sorted(
+        Milestone.objects.filter(action__objective__plan=plan).select_related("action__objective"),
+        key=lambda m: (action_order[m.action_id], m.due_date is None, m.due_date, m.pk),
+    )
+    updates = ProgressUpdate.objects.select_related(
+        "action__objective", "objective", "period", "author"
+    ).prefetch_related("areas_for_development")
+    updates = sorted(
+        [*updates.filter(action__objective__plan=plan), *updates.filter(objective__plan=plan)],
+        key=lambda u: (
+            objective_order[u.action.objective_id if u.action_id else u.objective_id],
+            -1 if not u.action_id else action_order[u.action_id],
+            u.as_at,
+            u.recorded_at,
+            u.pk,
+        ),
+    )
+    measures = sorted(
+        Measure.objects.filter(plan=plan)
+        .select_related("owner")
+        .prefetch_related("objectives", "actions"),
+        key=lambda m: (m.reference, m.name, m.pk),
+    )
+    measure_order = {m.pk: i for i, m in enumerate(measures)}
+    measure_key = {m.pk: m.reference or m.name for m in measures}
+    targets = sorted(
+        Target.objects.filter(measure__plan=plan),
+        key=lambda t: (
+            measure_order[t.measure_id],
+            t.due_date,
+            t.set_on is not None,
+            t.set_on,
+            t.pk,
+        ),
+    )
+    points = sorted(
+        DataPoint.objects.filter(measure__plan=plan, source=DataPoint.Source.ENTERED),
+        key=lambda p: (measure_order[p.measure_id], p.period_end),
+    )
+
+    def status_word(value: str) -> str:
+        if not value:
+            return ""
+        entry = labels.get(value)
+        return entry.label if entry else Status(value).label
+
+    plan_values = {
+        "Slug": plan.slug,
+        "Title": plan.title,
+        "Organisation": plan.organisation,
+        "Kind": plan.get_kind_display(),
+        "Reports to": plan.reports_to,
+        "Start date": plan.start_date,
+        "End date": plan.end_date,
+        "Description": plan.description,
+        "Objectives are called": plan.objective_term,
+        "Roll-up rule": plan.get_rollup_rule_display(),
+        "Off track at (%)": plan.off_track_threshold,
+        "At risk at (%)": plan.at_risk_threshold,
+        "Restricted": _yes_no(plan.restricted),
+        "Updates need sign-off": _yes_no(plan.requires_sign_off),
+        "Measures count in the roll-up": _yes_no(plan.measures_in_rollup),
+    }
+    for status in Status:
+        entry = labels.get(status.value)
+        plan_values[f"{status.label} label"] = entry.label if entry else ""
+        plan_values[f"{status.label} meaning"] = entry.description if entry else ""
+
+    update_refs = {u.pk: str(i) for i, u in enumerate(updates, start=1)}
+    units, directions = dict(Unit.choices), dict(Direction.choices)
+    kinds = dict(Target.Kind.choices)
+    sheets: dict[str, Rows] = {
+        "Plan": [[c.name, plan_values[c.name]] for c in fmt.PLAN.columns],
+        "Sections": [[s.title] for s in sections],
+        "Objectives": [
+            [
+                o.reference,
+                o.section.title if o.section else "",
+                o.title,
+                o.description,
+                o.source_reference,
+                o.success_measures,
+                _username(o.owner),
+            ]
+            for o in objectives
+        ],
+        "Actions": [
+            [
+                a.objective.reference,
+                a.reference,
+                a.title,
+                a.source_reference,
+                a.benefit,
+                a.steps,
+                a.responsible,
+                _username(a.owner),
+                ", ".join(sorted(_username(u) for u in a.delegates.all())),
+                a.timescale,
+                a.due_date,
+            ]
+            for a in actions
+        ],
+        "Milestones": [
+            [
+                m.action.objective.reference,
+                m.action.reference,
+                m.title,
+                m.due_date,
+                m.completed_on,
+            ]
+            for m in milestones
+        ],
+        "Updates": [
+            [
+                update_refs[u.pk],
+                (u.action.objective if u.action_id else u.objective).reference,
+                u.action.reference if u.action_id else "",
+                u.as_at,
+                status_word(u.status),
+                u.narrative,
+                lines_out(u.achievements or []),
+                lines_out(u.evidence or []),
+                u.period.name if u.period_id else "",
+                _username(u.author),
+            ]
+            for u in updates
+        ],
+        "Areas": [
+            [update_refs[u.pk], a.description, a.timescale, a.due_date]
+            for u in updates
+            for a in u.areas_for_development.all()
+        ],
+        "Measures": [
+            [
+                m.reference,
+                m.name,
+                m.description,
+                units.get(m.unit, m.unit),
+                directions.get(m.direction, m.direction),
+                m.baseline_value,
+                m.baseline_date,
+                m.amber_tolerance,
+                m.source,
+                ", ".join(
+                    o.reference
+                    for o in sorted(m.objectives.all(), key=lambda o: objective_order[o.pk])
+                ),
+                ", ".join(
+                    a.reference for a in sorted(m.actions.all(), key=lambda a: action_order[a.pk])
+                ),
+                _username(m.owner),
+            ]
+            for m in measures
+        ],
+        "Targets": [
+            [
+                measure_key[t.measure_id],
+                kinds[t.kind],
+                t.value,
+                t.value_high,
+                t.due_date,
+                t.set_on,
+                t.reason,
+            ]
+            for t in targets
+        ],
+        "Data": [
+            [measure_key[p.measure_id], p.period_end, p.value, p.text, p.note] for p in points
+        ],
+    }
+    return _with_readme(sheets)
+
+
+def _headings(sheet: fmt.Sheet) -> list[str]:
+    return list(fmt.FIELD_HEADINGS) if sheet.fields else [c.name for c in sheet.columns]
+
+
+def _with_readme(rows: dict[str, Rows]) -> Sheets:
+    # The Read me has no heading row: a few lines of explanation come above its table.
+    return [
+        (fmt.README, [], fmt.readme_rows()),
+        *[(s.name, _headings(s), rows.get(s.name, [])) for s in fmt.SHEETS],
+    ]
+
+
+def template_sheets() -> Sheets:
+    """The blank workbook: every sheet with its headings, the Plan sheet's fields listed."""
+    return _with_readme({"Plan": [[c.name, None] for c in fmt.PLAN.columns]})
+
+
+@functools.lru_cache(maxsize=1)
+def example_sheets() -> tuple:
+    """The Nottinghamshire seed plan as a workbook. It is loaded into the database under
+    a made-up slug inside a transaction that is then rolled back, so the example is
+    always the seed file's, whatever the database holds."""
+    document = yaml.safe_load(EXAMPLE_PLAN.read_text(encoding="utf-8"))
+    slug = document["slug"]
+    document["slug"] = f"workbook-example-{uuid.uuid4().hex[:12]}"
+    from improvement.plan_files import load_plan_document
+
+    with transaction.atomic():
+        plan = load_plan_document(document, source=str(EXAMPLE_PLAN))
+        sheets = plan_sheets(plan)
+        transaction.set_rollback(True)
+    for name, _, rows in sheets:
+        if name == fmt.PLAN.name:
+            rows[0][1] = slug
+    return tuple(sheets)
+
+
+# -- files -----------------------------------------------------------------------------
+
+TEXT_COLUMNS = {"Reference", "Objective", "Action", "Update ref", "Measure", "Field"}
+WIDE_COLUMNS = {
+    "Description", "Progress", "Achievements", "Evidence", "Steps", "Success measures",
+    "Note", "Benefit", "Text", "What it is", "Format", "Value", "Title",
+}  # fmt: skip
+
+
+def _xlsx_value(value):
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", escape(value))
+    if isinstance(value, Decimal):
+        return number_out(value)
+    return value
+
+
+def to_xlsx(sheets: Sheets) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for name, headings, rows in sheets:
+        sheet = book.create_sheet(title=name)
+        readme = name == fmt.README
+        if headings:
+            sheet.append(headings)
+            for cell in sheet[1]:
+                cell.font = bold
+            sheet.freeze_panes = "A2"
+        for values in rows:
+            sheet.append([_xlsx_value(v) for v in values])
+            if readme and values == fmt.README_HEADINGS:
+                for cell in sheet[sheet.max_row]:
+                    cell.font = bold
+        if readme:
+            headings = fmt.README_HEADINGS
+        for index, heading in enumerate(headings, start=1):
+            letter = get_column_letter(index)
+            wide = heading in WIDE_COLUMNS or (readme and index >= 4)
+            sheet.column_dimensions[letter].width = 60 if wide else 18
+            if heading in TEXT_COLUMNS and not readme:
+                sheet.column_dimensions[letter].number_format = "@"
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, date):
+                    cell.number_format = "dd/mm/yyyy"
+                elif isinstance(cell.value, str):
+                    if "\n" in cell.value or len(cell.value) > 60:
+                        cell.alignment = wrap
+                    if not readme and headings[cell.column - 1] in TEXT_COLUMNS:
+                        cell.number_format = "@"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, Decimal):
+        return number_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def to_csv_files(sheets: Sheets) -> dict[str, bytes]:
+    """One CSV file per sheet ("Plan.csv" …), UTF-8 with a byte-order mark for Excel."""
+    files = {}
+    for name, headings, rows in sheets:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        if headings:
+            writer.writerow(headings)
+        for values in rows:
+            writer.writerow([_csv_value(v) for v in values])
+        files[f"{name}.csv"] = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return files
+
+
+def to_csv_zip(sheets: Sheets) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in to_csv_files(sheets).items():
+            archive.writestr(name, data)
+    return buffer.getvalue()

@@ -1,0 +1,211 @@
+"""Hostile and broken files are refused, or every problem reported, quickly and without
+saving anything: never an exception. Each test asserts its own time limit."""
+
+import time
+from contextlib import contextmanager
+
+import pytest
+
+from improvement.workbook.services import plan_import
+from tests.workbook.conftest import (
+    crafted_xlsx,
+    csv_zip,
+    minimal_sheets,
+    row_counts,
+    xlsx,
+    zip_bomb,
+)
+
+pytestmark = pytest.mark.django_db
+
+TIME_LIMIT = 2.0  # seconds, for the import itself
+
+
+@contextmanager
+def quickly(limit: float = TIME_LIMIT):
+    started = time.perf_counter()
+    yield
+    elapsed = time.perf_counter() - started
+    assert elapsed < limit, f"took {elapsed:.2f}s"
+
+
+@pytest.fixture
+def importing(administrator):
+    """Runs an import as an administrator, checks nothing was saved, returns problems."""
+
+    def run(data: bytes, name: str = "plan.xlsx", *, confirm: bool = True):
+        counts = row_counts()
+        with quickly():
+            result = plan_import(data=data, file_name=name, user=administrator, confirm=confirm)
+        assert not result.saved
+        assert row_counts() == counts
+        assert result.problems
+        return result.problems
+
+    return run
+
+
+def messages(problems) -> str:
+    return " | ".join(str(p) for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "says"),
+    [
+        (b"Title,Organisation\nA plan,A council\n", "plan.xlsx", "is not a spreadsheet"),
+        (b"%PDF-1.4 not a workbook", "plan.xlsx", "is not a spreadsheet"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "plan.xls", "old-style Excel"),
+        (b"PK\x03\x04 broken zip", "plan.xlsx", "is damaged"),
+        (b"", "plan.xlsx", "is empty"),
+    ],
+)
+def test_a_file_that_is_not_a_spreadsheet_is_refused(importing, data, name, says):
+    [problem] = importing(data, name)
+    assert says in problem.message and problem.fix
+
+
+def test_a_zip_that_is_not_a_workbook_or_csv_files_is_refused(importing):
+    problems = importing(csv_zip({"notes.txt": "hello"}), "plan.zip")
+    assert "not a CSV file" in messages(problems)
+
+
+def test_a_workbook_with_macros_is_refused(importing):
+    data = csv_zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<w/>",
+                    "xl/vbaProject.bin": "macro"})  # fmt: skip
+    [problem] = importing(data)
+    assert "macros" in problem.message
+
+
+def test_a_zip_bomb_is_refused_from_its_declared_size_before_it_is_opened(importing):
+    bomb = zip_bomb(300)
+    assert len(bomb) < 2 * 1024 * 1024  # small on the way in …
+    [problem] = importing(bomb)
+    assert "would unpack to 300.0\xa0MB" in problem.message  # … huge once unpacked
+
+
+def test_a_zip_with_thousands_of_parts_is_refused(importing):
+    data = csv_zip({f"part{i}.csv": "" for i in range(1000)})
+    [problem] = importing(data, "plan.zip")
+    assert "1000 parts" in problem.message
+
+
+def test_a_50_mb_file_is_refused_before_it_is_read(importing):
+    data = b"PK\x03\x04" + b"\0" * (50 * 1024 * 1024)
+    [problem] = importing(data)
+    assert "50.0\xa0MB" in problem.message and "5.0\xa0MB or smaller" in problem.message
+
+
+def test_100000_rows_stop_at_the_row_cap_with_a_message(importing):
+    sheets = {
+        "Plan": [["Field", "Value"], ["Slug", "big-2025"], ["Title", "Big"],
+                 ["Organisation", "A council"], ["Kind", "Action plan"]],
+        "Objectives": (
+            ["Reference", "Title"] if i == 0 else [str(i), f"Objective {i}"]
+            for i in range(100_001)
+        ),
+    }  # fmt: skip
+    problems = importing(crafted_xlsx(sheets))
+    assert [p.message for p in problems] == [
+        "The sheet has more than 20,000 rows; reading stopped there."
+    ]
+    assert "split it" in problems[0].fix
+
+
+def test_100000_csv_rows_stop_at_the_row_cap_too(importing):
+    objectives = "Reference,Title\n" + "".join(f"{i},Objective {i}\n" for i in range(100_000))
+    plan = "Field,Value\nSlug,big-2025\nTitle,Big\nOrganisation,A council\nKind,Action plan\n"
+    problems = importing(csv_zip({"Plan.csv": plan, "Objectives.csv": objectives}), "plan.zip")
+    assert "more than 20,000 rows" in messages(problems)
+
+
+def test_formulas_are_reported_cell_by_cell_never_worked_out(importing):
+    sheets = minimal_sheets()
+    sheets["Objectives"][1][1] = '=HYPERLINK("http://evil.example","Click")'
+    sheets["Actions"][2][3] = "=TODAY()+30"
+    problems = importing(xlsx(sheets))
+    assert [(p.sheet, p.row, p.column) for p in problems] == [
+        ("Objectives", 2, "Title"),
+        ("Actions", 3, "Due date"),
+    ]
+    assert all("formula" in p.message for p in problems)
+
+
+def test_formulas_in_csv_files_are_reported_too(importing):
+    files = {
+        "Plan.csv": "Field,Value\nSlug,csv-2025\nTitle,=1+1\nOrganisation,A\nKind,Action plan\n",
+    }
+    [problem] = importing(csv_zip(files), "plan.zip")
+    assert (problem.sheet, problem.row, problem.column) == ("Plan", 3, "Value")
+    assert "formula" in problem.message
+
+
+def test_unknown_sheets_are_reported(importing):
+    sheets = minimal_sheets(Notes=[["Anything"], ["at all"]])
+    [problem] = importing(xlsx(sheets))
+    assert problem.sheet == "Notes" and "no sheet called “Notes”" in problem.message
+    assert "Objectives" in problem.fix
+
+
+def test_missing_and_unknown_columns_are_reported(importing):
+    sheets = minimal_sheets(
+        Actions=[["Objective", "Title", "Colour"], ["1", "Recruit", "Blue"]],
+    )
+    problems = importing(xlsx(sheets))
+    assert [(p.sheet, p.column, p.message) for p in problems] == [
+        ("Actions", "Colour", "“Colour” is not a column of the Actions sheet."),
+        ("Actions", "Reference", "The Actions sheet has no Reference column, which it needs."),
+    ]
+
+
+def test_duplicate_references_are_reported_with_the_first_row(importing):
+    sheets = minimal_sheets()
+    sheets["Objectives"].append(["1", "Again", "A second objective 1"])
+    sheets["Actions"].append(["1", "1.1", "A second 1.1", None])
+    problems = importing(xlsx(sheets))
+    assert [(p.sheet, p.row, p.column, p.message) for p in problems] == [
+        ("Objectives", 4, "Reference", "The objective 1 is already on row 2."),
+        ("Actions", 5, "Reference", "Action 1.1 of objective 1 is already on row 2."),
+    ]
+
+
+def test_references_to_objectives_that_do_not_exist_are_reported(importing):
+    sheets = minimal_sheets()
+    sheets["Actions"].append(["7", "7.1", "Orphan", None])
+    sheets["Milestones"] = [["Objective", "Action", "Title"], ["1", "1.9", "Nowhere"]]
+    sheets["Measures"] = [["Name", "Unit", "Objectives"], ["Caseload", "Ratio", "1, 8"]]
+    problems = importing(xlsx(sheets))
+    assert [(p.sheet, p.row, p.column) for p in problems] == [
+        ("Actions", 5, "Objective"),
+        ("Milestones", 2, "Action"),
+        ("Measures", 2, "Objectives"),
+    ]
+    assert "no objective “7”" in problems[0].message
+    assert "no objective “8”" in problems[2].message
+
+
+def test_a_status_nobody_defined_is_reported(importing):
+    sheets = minimal_sheets(
+        Updates=[["Update ref", "Objective", "Action", "As at", "Status"],
+                 ["1", "1", "1.1", "30/06/2025", "Purple"]],
+    )  # fmt: skip
+    [problem] = importing(xlsx(sheets))
+    assert (problem.sheet, problem.row, problem.column) == ("Updates", 2, "Status")
+    assert "“Purple” is not a status this plan defines" in problem.message
+
+
+def test_every_problem_is_reported_at_once(importing):
+    sheets = minimal_sheets()
+    sheets["Objectives"][1][1] = "=1"
+    sheets["Actions"][1][3] = "04/03/2026"
+    sheets["Actions"].append(["9", "9.1", "Orphan", None])
+    sheets["Updates"] = [["Update ref", "Objective", "As at", "Status"],
+                         ["1", "2", "soon", "Purple"]]  # fmt: skip
+    problems = importing(xlsx(sheets))
+    assert len(problems) == 5, messages(problems)
+
+
+def test_a_chart_or_damaged_part_is_a_problem_not_a_crash(importing):
+    data = crafted_xlsx({"Plan": [["Field", "Value"]]})
+    broken = data.replace(b"<sheetData>", b"<sheetData><row><c t=")  # invalid XML
+    problems = importing(broken)
+    assert problems

@@ -1,0 +1,239 @@
+"""The import page: who may use it, the dry run row by row, errors next to the upload
+field, the confirmation, and a query count that does not grow with the rows."""
+
+import datetime
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from improvement.models import Action, Objective, PendingImport, Plan
+from improvement.workbook.services import plan_export
+from tests.factories import PlanFactory, ProgressUpdateFactory
+from tests.workbook.conftest import minimal_sheets, row_counts, seed, xlsx
+
+pytestmark = pytest.mark.django_db
+
+URL = "/plan-workbooks/import/"
+
+
+def upload(client, data: bytes, name: str = "plan.xlsx"):
+    return client.post(reverse("plan-import"), {"workbook": SimpleUploadedFile(name, data)})
+
+
+def test_the_url_names():
+    assert reverse("plan-import") == URL
+    assert reverse("plan-export", kwargs={"slug": "x"}) == "/plans/x/export/"
+    assert reverse("workbook-template") and reverse("workbook-example")
+
+
+def test_anonymous_people_are_sent_to_sign_in(client):
+    for url in [URL, reverse("plan-import-confirm"), reverse("workbook-template")]:
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    response = upload(client, xlsx(minimal_sheets()))
+    assert response.status_code == 302 and not Plan.objects.exists()
+
+
+def test_viewers_and_people_without_a_role_cannot_import(client, viewer, outsider):
+    for person in (viewer, outsider):
+        client.force_login(person)
+        assert client.get(URL).status_code == 403
+        assert upload(client, xlsx(minimal_sheets())).status_code == 403
+        assert client.post(reverse("plan-import-confirm"), {"token": "x"}).status_code == 403
+    assert not Plan.objects.exists()
+
+
+def test_a_plan_editor_cannot_import_into_a_plan_they_do_not_edit(client, editor):
+    PlanFactory(slug="anytown-2025")  # exists, but editor is not one of its editors
+    client.force_login(editor)
+    counts = row_counts()
+
+    response = upload(client, xlsx(minimal_sheets()))
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "You can import only into plans you edit" in page
+    assert "Recruit ten social workers" not in page  # nothing of the plan is shown
+    assert row_counts() == counts
+
+
+def test_a_plan_editor_cannot_create_a_plan(client, editor):
+    client.force_login(editor)
+    response = upload(client, xlsx(minimal_sheets()))
+    assert response.status_code == 400
+    assert "only administrators can create plans" in response.content.decode()
+    assert not Plan.objects.exists() and not PendingImport.objects.exists()
+
+
+def test_a_plan_editor_imports_into_a_plan_they_edit(client, editor):
+    plan = seed("nottinghamshire-2004")
+    plan.editors.add(editor)
+    data = plan_export(plan=plan).data.replace(b"Ongoing", b"Ongoing")  # same bytes
+    client.force_login(editor)
+    response = upload(client, data)
+    assert response.status_code == 200
+    assert "matches the plan" in response.content.decode()  # nothing to change
+
+
+def test_the_dry_run_shows_every_row_and_saves_nothing_until_confirmed(client, administrator):
+    client.force_login(administrator)
+
+    response = upload(client, xlsx(minimal_sheets()))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Check the import" in page
+    assert (
+        '<caption class="govuk-table__caption govuk-table__caption--m">What the import will do'
+        in page
+    )
+    assert '<th scope="col" class="govuk-table__header">What happens</th>' in page
+    for what in ["create plan anytown-2025", "create objective 2", "create action 2.1"]:
+        assert what in page
+    assert not Plan.objects.exists()
+    pending = PendingImport.objects.get()
+    assert pending.uploaded_by == administrator
+
+    response = client.post(reverse("plan-import-confirm"), {"token": str(pending.token)})
+
+    plan = Plan.objects.get(slug="anytown-2025")
+    assert response.status_code == 302 and response.url == plan.get_absolute_url()
+    assert Action.objects.filter(objective__plan=plan).count() == 3
+    assert not PendingImport.objects.exists()
+    followed = client.get(response.url)
+    assert "Imported “Anytown improvement plan”" in followed.content.decode()
+
+
+def test_problems_are_shown_next_to_the_upload_field_and_in_a_table(client, administrator):
+    client.force_login(administrator)
+    sheets = minimal_sheets()
+    sheets["Actions"].append(["9", "9.1", "Orphan", "04/03/2026"])
+
+    response = upload(client, xlsx(sheets), "my plan.xlsx")
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count("<title>Error: ") == 1
+    assert 'class="govuk-error-summary"' in page
+    assert '<a href="#id_workbook">' in page  # the summary links to the field
+    error = re.search(
+        r'<p id="id_workbook-error" class="govuk-error-message">(.*?)</p>', page, re.S
+    )
+    assert error and "“my plan.xlsx” has 2 problems, listed below" in error.group(1)
+    assert 'aria-describedby="id_workbook-hint id_workbook-error"' in page
+    assert '<input class="govuk-file-upload govuk-file-upload--error" id="id_workbook"' in page
+    assert '<table class="govuk-table" id="problems">' in page
+    assert "There is no objective “9”" in page
+    assert "could be 4 March or 3 April 2026" in page
+    assert not PendingImport.objects.exists() and not Plan.objects.exists()
+
+
+def test_a_file_level_problem_is_the_fields_error(client, administrator):
+    client.force_login(administrator)
+    response = upload(client, b"not a spreadsheet at all")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "is not a spreadsheet" in page and 'id="problems"' not in page
+
+
+def test_a_50_mb_upload_is_refused_from_its_length_without_reading_it(client, administrator):
+    client.force_login(administrator)
+    response = upload(client, b"PK\x03\x04" + b"\0" * (50 * 1024 * 1024))
+    assert response.status_code == 400
+    assert "a plan workbook must be 5.0\xa0MB or smaller" in response.content.decode()
+
+
+def test_a_missing_file_is_asked_for(client, administrator):
+    client.force_login(administrator)
+    response = client.post(URL, {})
+    assert response.status_code == 400
+    assert "Choose the plan workbook to import." in response.content.decode()
+
+
+def test_an_expired_or_someone_elses_upload_cannot_be_confirmed(client, administrator, editor):
+    client.force_login(administrator)
+    upload(client, xlsx(minimal_sheets()))
+    pending = PendingImport.objects.get()
+    client.force_login(editor)  # another importer
+    response = client.post(reverse("plan-import-confirm"), {"token": str(pending.token)})
+    assert response.status_code == 302 and response.url == URL
+    assert client.post(reverse("plan-import-confirm"), {"token": "nonsense"}).status_code == 302
+    assert not Plan.objects.exists()
+
+
+def test_a_plan_changed_between_the_dry_run_and_the_confirmation_is_not_half_imported(
+    client, administrator
+):
+    client.force_login(administrator)
+    upload(client, xlsx(minimal_sheets()))
+    client.post(reverse("plan-import-confirm"), {"token": str(PendingImport.objects.get().token)})
+    sheets = minimal_sheets(
+        Updates=[
+            ["Update ref", "Objective", "Action", "As at", "Status", "Progress"],
+            ["1", "1", "1.1", "30/06/2025", "On track", "Four appointed."],
+        ]
+    )
+    sheets["Objectives"][1][1] = "Workforce and recruitment"
+    upload(client, xlsx(sheets))
+    pending = PendingImport.objects.get()
+    # Meanwhile an owner records their own update for the same action and date.
+    ProgressUpdateFactory(
+        action=Action.objects.get(reference="1.1"),
+        as_at=datetime.date(2025, 6, 30),
+        narrative="Three appointed.",
+    )
+    counts = row_counts()
+
+    response = client.post(reverse("plan-import-confirm"), {"token": str(pending.token)})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nothing was imported" in page and "Updates cannot be changed" in page
+    assert row_counts() == counts
+    assert Objective.objects.get(reference="1").title == "Workforce"
+
+
+def test_the_dry_runs_query_count_does_not_grow_with_the_rows(client, administrator):
+    client.force_login(administrator)
+
+    def queries_for(actions: int) -> int:
+        sheets = minimal_sheets()
+        sheets["Actions"] = [sheets["Actions"][0]] + [
+            ["1", f"1.{i}", f"Action {i}", "31/03/2026"] for i in range(1, actions + 1)
+        ]
+        sheets["Milestones"] = [["Objective", "Action", "Title"]] + [
+            ["1", f"1.{i}", "Start"] for i in range(1, actions + 1)
+        ]
+        sheets["Updates"] = [["Update ref", "Objective", "Action", "As at", "Status"]] + [
+            [str(i), "1", f"1.{i}", "30/06/2025", "On track"] for i in range(1, actions + 1)
+        ]
+        data = xlsx(sheets)
+        with CaptureQueriesContext(connection) as captured:
+            response = upload(client, data)
+        assert response.status_code == 200, response.content.decode()[:2000]
+        return len(captured)
+
+    assert queries_for(5) == queries_for(50)
+
+
+def test_the_admin_links_to_the_import_page(client, administrator, editor, viewer):
+    client.force_login(administrator)
+    index = client.get("/admin/").content.decode()
+    assert "/admin/improvement/pendingimport/" in index
+    response = client.get("/admin/improvement/pendingimport/")
+    assert response.status_code == 302 and response.url == URL
+    client.force_login(editor)
+    assert "/admin/improvement/pendingimport/" in client.get("/admin/").content.decode()
+
+
+def test_the_upload_and_the_confirmation_need_the_csrf_token(administrator):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(administrator)
+    assert upload(client, xlsx(minimal_sheets())).status_code == 403
+    assert client.post(reverse("plan-import-confirm"), {"token": "x"}).status_code == 403
+    assert not PendingImport.objects.exists()
