@@ -208,6 +208,11 @@ EVIDENCE_MAX_UNZIPPED_BYTES = int(
     os.environ.get("EVIDENCE_MAX_UNZIPPED_BYTES", str(100 * 1024 * 1024))
 )
 EVIDENCE_MAX_FILES = int(os.environ.get("EVIDENCE_MAX_FILES", "10"))
+# Plan workbooks (import): the file, and what its zip says it unpacks to.
+WORKBOOK_MAX_BYTES = int(os.environ.get("WORKBOOK_MAX_BYTES", str(5 * 1024 * 1024)))
+WORKBOOK_MAX_UNZIPPED_BYTES = int(
+    os.environ.get("WORKBOOK_MAX_UNZIPPED_BYTES", str(50 * 1024 * 1024))
+)
 # Django refuses request bodies larger than this before any view sees them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

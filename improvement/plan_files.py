@@ -152,6 +152,13 @@ class _Loader:
             if not replace:
                 self.error("plan.slug", f"a plan {slug!r} is already loaded (use --replace)")
                 return None
+            if existing.saved_reports.exists():
+                self.error(
+                    "plan.slug",
+                    f"plan {slug!r} has reports saved as issued, which are kept for good; "
+                    "it cannot be replaced (import an edited workbook to change it instead)",
+                )
+                return None
             _delete_plan(existing)
         plan = Plan(
             slug=slug or "",

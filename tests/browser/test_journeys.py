@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from improvement import roles
@@ -102,3 +103,52 @@ def test_an_owner_records_an_update_and_the_dashboard_changes(page, plan, browse
     )
     expect(section.locator(".app-status").first).to_have_text("Off track")
     director_context.close()
+
+
+def test_a_clerk_downloads_the_word_and_pdf_reports_and_they_read_back(page, plan):
+    import io
+
+    import docx
+    from pypdf import PdfReader
+
+    from improvement.reports.assembly import progress_report
+
+    second = ActionFactory(
+        objective=plan.objectives.get(),
+        reference="1.10",
+        title="Publish & promote the offer",
+        owner=None,
+    )
+    ProgressUpdateFactory(
+        action=second,
+        as_at=datetime.date.today(),
+        status="at_risk",
+        narrative="Slower than hoped <but moving>.",
+    )
+    summary = progress_report(plan, datetime.date.today()).summary
+    sign_in(page, roles.CLERK, first_name="Cleo", last_name="Clerk")
+    page.goto(page.base + plan.get_absolute_url())
+    page.get_by_role("link", name="Progress report").click()
+    expect(page.get_by_text(summary)).to_be_visible()
+    assert_accessible(page)
+
+    texts = {}
+    for name, link in (("Word", "Word (.docx)"), ("PDF", "PDF")):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=link, exact=True).click()
+        texts[name] = download.value.path().read_bytes()
+    document = docx.Document(io.BytesIO(texts["Word"]))
+    word = "\n".join(
+        [p.text for p in document.paragraphs]
+        + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    )
+    pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(texts["PDF"])).pages)
+    for text in (word, " ".join(pdf.split())):
+        assert " ".join(summary.split()) in " ".join(text.split())
+        for reference in ("1.1", "1.10"):
+            assert reference in text
+    assert "Publish & promote the offer" in word
+
+    page.goto(page.base + reverse("plan-exceptions", kwargs={"slug": plan.slug}))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Exceptions")
+    assert_accessible(page)
