@@ -32,7 +32,9 @@ demo-data: install
 	DEBUG=1 $(PY) manage.py load_demo_workforce
 	DEBUG=1 $(PY) manage.py create_demo_users
 
-## make test: the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+## make test: the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set), one
+## worker per core; PYTEST_ARGS="-n 0 -x" runs it in one process and stops at a failure
+PYTEST_ARGS ?= -n auto
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
