@@ -195,12 +195,39 @@ class ActionInline(admin.StackedInline):
     show_change_link = True
 
 
+class ObjectiveStatusFilter(admin.SimpleListFilter):
+    """Objectives by their status today. A rolled-up status is worked out, not stored, so
+    this works out every listed objective's state (a fixed number of queries) and keeps
+    the ones that match."""
+
+    title = "status today"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*Status.choices, ("none", "No status")]
+
+    def queryset(self, request, queryset):
+        wanted = self.value()
+        if wanted not in [*Status.values, "none"]:
+            return queryset
+        states = objective_states_as_at(queryset, timezone.localdate())
+        keep = [
+            s.objective.pk for s in states if (s.status.value if s.status else "none") == wanted
+        ]
+        return queryset.filter(pk__in=keep)
+
+
 @admin.register(Objective)
 class ObjectiveAdmin(PlanScoped, _StatesOnPage, SimpleHistoryAdmin):
     plan_path = "plan"
     list_display = ["reference", "display_title", "plan", "section", "owner", "status", "overdue"]
     list_display_links = ["reference", "display_title"]
-    list_filter = ["plan", "section", ("owner", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "plan",
+        ObjectiveStatusFilter,
+        "section",
+        ("owner", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["plan", "section", "owner"]
     search_fields = ["reference", "title", "description"]
     autocomplete_fields = ["owner"]

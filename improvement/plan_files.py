@@ -417,6 +417,16 @@ def load_plan_document(document: Any, *, source: str = "<document>", replace: bo
     return plan
 
 
+def plan_file_slug(path: str | Path) -> str | None:
+    """The slug a plan file declares, without loading it (None if it cannot be read)."""
+    try:
+        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    slug = document.get("slug") if isinstance(document, dict) else None
+    return slug if isinstance(slug, str) else None
+
+
 def load_plan_file(path: str | Path, *, replace: bool = False) -> Plan:
     path = Path(path)
     try:

@@ -117,3 +117,17 @@ def test_a_bad_admin_value_is_shown_next_to_the_field_and_nothing_is_saved(admin
     assert response.status_code == 200
     assert "already has an objective with that reference" in response.content.decode()
     assert Objective.objects.filter(plan=plan).count() == 1
+
+
+def test_the_objective_list_filters_by_status_today(admin_client):
+    plan = PlanFactory()
+    red = ObjectiveFactory(plan=plan, reference="1")
+    green = ObjectiveFactory(plan=plan, reference="2")
+    ProgressUpdateFactory(
+        action=ActionFactory(objective=red), as_at=D(2025, 1, 1), status="off_track"
+    )
+    ProgressUpdateFactory(
+        action=ActionFactory(objective=green), as_at=D(2025, 1, 1), status="on_track"
+    )
+    response = admin_client.get("/admin/improvement/objective/?status=off_track")
+    assert [o.reference for o in response.context["cl"].result_list] == ["1"]

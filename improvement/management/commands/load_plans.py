@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from improvement.models import Plan
-from improvement.plan_files import PlanFileError, load_plan_file
+from improvement.plan_files import PlanFileError, load_plan_file, plan_file_slug
 
 DEFAULT_DIR = Path(settings.BASE_DIR) / "fixtures" / "plans"
 
@@ -34,7 +34,8 @@ class Command(BaseCommand):
                 self.stderr.write(self.style.ERROR(f"{path}: no such file"))
                 failed += 1
                 continue
-            if not replace and _already_loaded(path):
+            slug = plan_file_slug(path)
+            if not replace and slug and Plan.objects.filter(slug=slug).exists():
                 self.stdout.write(f"{path.name}: already loaded, left as it is")
                 continue
             try:
@@ -54,14 +55,3 @@ class Command(BaseCommand):
             )
         if failed:
             raise CommandError(f"{failed} file(s) not loaded.")
-
-
-def _already_loaded(path: Path) -> bool:
-    import yaml
-
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError:
-        return False
-    slug = document.get("slug") if isinstance(document, dict) else None
-    return bool(slug) and Plan.objects.filter(slug=slug).exists()
