@@ -562,7 +562,8 @@ _MEASURE_REF = Column(
 
 TARGETS = Sheet(
     "Targets",
-    "one row per target of a measure, interim or final",
+    "one row per target of a measure, interim or final; a revised target is a later row "
+    "with the same measure, kind and due date, and a later In force from and a Reason",
     (
         _MEASURE_REF,
         Column(

@@ -149,8 +149,13 @@ class MeasureSheets:
     # -- Targets and Data ----------------------------------------------------------------
 
     def _targets(self, rows: SheetRows) -> None:
+        """Targets, matched by measure, kind and due date. Several rows for one measure,
+        kind and due date are a revision history, oldest first: each row revises (replaces)
+        the one before it, which keeps the old target, its day and the reason for the
+        change (the writer puts them in that order)."""
         seen: dict[tuple, int] = defaultdict(int)
         matched: set[int] = set()
+        previous: dict[tuple, Target] = {}
         for row in rows.rows:
             values = self.cells(rows, row)
             key_text, due = values.get("Measure"), values.get("Due date")
@@ -174,6 +179,16 @@ class MeasureSheets:
                 matched.add(target.pk)
             changes: list[str] = []
             self._fill(target, rows, row.number, values, changes)
+            before = previous.get(key)
+            now = target.replaces if target.replaces_id else None
+            if not _same(now, before):
+                target.replaces = before
+                if before is None:
+                    changes.append("no longer revises an earlier target")
+                else:
+                    agreed = show(before.set_on) if before.set_on else "at the start"
+                    changes.append(f"now revises the target agreed {agreed}")
+            previous[key] = target
             self._check_values(rows, row.number, measure, target, ("value", "value_high"))
             if measure.direction == "range" and target.value_high is None:
                 self.problem(
@@ -291,3 +306,8 @@ class MeasureSheets:
                     KEEP,
                     f"keep the value of “{name}” for {show(period_end)} ({NEVER_DELETED})",
                 )
+
+
+def _same(a, b) -> bool:
+    """The same target: the same object, or two stored copies of one row."""
+    return a is b or (a is not None and b is not None and a.pk is not None and a.pk == b.pk)
