@@ -217,6 +217,9 @@ WORKBOOK_MAX_UNZIPPED_BYTES = int(
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# History is for reading: nothing is ever reverted from it (see improvement.admin.HistoryAdmin).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 DJANGO_TABLES2_TEMPLATE = "tables/govuk_table.html"
 
 # The read-only API (improvement/api/): token authentication only, so a browser's session

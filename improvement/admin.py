@@ -12,7 +12,10 @@ can be corrected by administrators only; django-simple-history records the corre
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -41,6 +44,37 @@ def _badge(status) -> str:
 # -- who may touch what --------------------------------------------------------------
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin, read-only and within the admin's own scope.
+
+    Its history pages look the object up without the admin's queryset (falling back to
+    the latest history record) and its "revert" form saves whatever is posted: so a plan
+    editor could read, and rewrite, objects of plans they do not edit. Here both pages
+    answer only for objects this admin would show, and history is never written back."""
+
+    def _in_scope(self, request, object_id) -> bool:
+        return self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self._in_scope(request, object_id):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied("History is read-only: make a change on the object itself.")
+        if not self._in_scope(request, object_id):
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def editable_plans(user):
+    """The plans a user may change in the admin."""
+    if is_administrator(user):
+        return Plan.objects.all()
+    return Plan.objects.filter(editors=user)
+
+
 class PlanScoped:
     """Limits a model admin to the plans the user may edit (all, for administrators).
 
@@ -64,6 +98,10 @@ class PlanScoped:
             plan = getattr(plan, part)
         return plan
 
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or can_edit_plan(request.user, self._plan_of(obj)))
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or can_edit_plan(request.user, self._plan_of(obj)))
@@ -73,16 +111,30 @@ class PlanScoped:
         return allowed and (obj is None or can_edit_plan(request.user, self._plan_of(obj)))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        editable = Plan.objects.visible_to(request.user)
-        if not is_administrator(request.user):
-            editable = Plan.objects.filter(editors=request.user)
-        if db_field.name == "plan":
-            kwargs["queryset"] = editable
-        elif db_field.name in ("objective", "section"):
-            kwargs["queryset"] = db_field.related_model.objects.filter(plan__in=editable)
-        elif db_field.name == "action":
-            kwargs["queryset"] = Action.objects.filter(objective__plan__in=editable)
+        scoped = _scoped_choices(db_field.name, request.user)
+        if scoped is not None:
+            kwargs["queryset"] = scoped
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        scoped = _scoped_choices(db_field.name, request.user)
+        if scoped is not None:
+            kwargs["queryset"] = scoped
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _scoped_choices(field_name: str, user):
+    """What a plan-linked field may point at: only things in the plans the user edits."""
+    editable = editable_plans(user)
+    if field_name == "plan":
+        return editable
+    if field_name == "objective" or field_name == "objectives":
+        return Objective.objects.filter(plan__in=editable)
+    if field_name == "section":
+        return Section.objects.filter(plan__in=editable)
+    if field_name == "action" or field_name == "actions":
+        return Action.objects.filter(objective__plan__in=editable)
+    return None
 
 
 # -- plans ---------------------------------------------------------------------------
@@ -135,7 +187,7 @@ class _StatesOnPage:
 
 
 @admin.register(Plan)
-class PlanAdmin(PlanScoped, _StatesOnPage, SimpleHistoryAdmin):
+class PlanAdmin(PlanScoped, _StatesOnPage, HistoryAdmin):
     list_display = ["title", "organisation", "kind", "status", "overdue"]
     list_filter = ["kind", "rollup_rule", "organisation"]
     search_fields = ["title", "organisation", "slug"]
@@ -218,14 +270,14 @@ class ObjectiveStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(PlanScoped, _StatesOnPage, SimpleHistoryAdmin):
+class ObjectiveAdmin(PlanScoped, _StatesOnPage, HistoryAdmin):
     plan_path = "plan"
     list_display = ["reference", "display_title", "plan", "section", "owner", "status", "overdue"]
     list_display_links = ["reference", "display_title"]
     list_filter = [
-        "plan",
+        ("plan", admin.RelatedOnlyFieldListFilter),
         ObjectiveStatusFilter,
-        "section",
+        ("section", admin.RelatedOnlyFieldListFilter),
         ("owner", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["plan", "section", "owner"]
@@ -301,6 +353,13 @@ class UpdateInline(admin.StackedInline):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_fields(self, request, obj=None):
+        # Only an administrator records an update in someone else's name (a migration of
+        # old reports); anyone else's update is theirs.
+        if is_administrator(request.user):
+            return self.fields
+        return [f for f in self.fields if f != "author"]
+
 
 class ActionStatusFilter(admin.SimpleListFilter):
     title = "status today"
@@ -332,7 +391,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Action)
-class ActionAdmin(PlanScoped, SimpleHistoryAdmin):
+class ActionAdmin(PlanScoped, HistoryAdmin):
     plan_path = "objective__plan"
     list_display = ["reference", "short_title", "plan", "owner", "due_date", "status", "overdue"]
     list_display_links = ["reference", "short_title"]
@@ -357,6 +416,19 @@ class ActionAdmin(PlanScoped, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return with_status_as_at(super().get_queryset(request), timezone.localdate())
+
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            if (
+                isinstance(instance, ProgressUpdate)
+                and instance._state.adding
+                and not is_administrator(request.user)
+            ):
+                instance.author = request.user
+            instance.save()
+        for removed in formset.deleted_objects:
+            removed.delete()
+        formset.save_m2m()
 
     @admin.display(description="Title")
     def short_title(self, action):
@@ -391,7 +463,7 @@ class AreaInline(admin.TabularInline):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(HistoryAdmin):
     """Add an update, or read one. Only an administrator may correct a stored update (the
     correction is recorded in its history); nobody deletes one."""
 
@@ -413,6 +485,10 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
         )
         return queryset.filter(mine).distinct()
 
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or can_edit_plan(request.user, obj.plan))
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or is_administrator(request.user))
@@ -420,7 +496,21 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if is_administrator(request.user):
+            return fields
+        return [f for f in fields if f != "author"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scoped = _scoped_choices(db_field.name, request.user)
+        if scoped is not None:
+            kwargs["queryset"] = scoped
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
+        if not change and not is_administrator(request.user):
+            obj.author = request.user
         obj.save(administrator_edit=change)
 
     @admin.display(description="Plan")
@@ -434,17 +524,17 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(SimpleHistoryAdmin):
+class ReportingPeriodAdmin(HistoryAdmin):
     list_display = ["name", "start", "end", "update_deadline"]
     search_fields = ["name"]
     date_hierarchy = "start"
 
 
 @admin.register(Section)
-class SectionAdmin(PlanScoped, SimpleHistoryAdmin):
+class SectionAdmin(PlanScoped, HistoryAdmin):
     plan_path = "plan"
     list_display = ["title", "plan", "position"]
-    list_filter = ["plan"]
+    list_filter = [("plan", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title"]
 
 

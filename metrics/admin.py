@@ -2,10 +2,10 @@
 inline. Plan editors see the measures of the plans they edit; values of a measure fed by
 the workforce returns are read-only here."""
 
+from django import forms
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from improvement.admin import PlanScoped
+from improvement.admin import HistoryAdmin, PlanScoped
 from metrics.models import DataPoint, Measure, Target
 
 
@@ -42,11 +42,37 @@ class DataPointInline(admin.TabularInline):
         return not self._fed(obj) and super().has_delete_permission(request, obj)
 
 
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = [
+            "plan", "reference", "name", "description", "source", "owner", "unit", "direction",
+            "amber_tolerance", "baseline_value", "baseline_date", "objectives", "actions",
+            "indicator", "indicator_team", "indicator_service_area",
+        ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        plan = cleaned.get("plan")
+        if plan is not None:
+            # A measure speaks for its own plan: linking another plan's objectives would
+            # let its figures colour that plan.
+            for field, plan_of in (
+                ("objectives", lambda o: o.plan_id),
+                ("actions", lambda a: a.objective.plan_id),
+            ):
+                strays = [x for x in cleaned.get(field) or [] if plan_of(x) != plan.pk]
+                if strays:
+                    self.add_error(field, f"Link only {field} of “{plan}”.")
+        return cleaned
+
+
 @admin.register(Measure)
-class MeasureAdmin(PlanScoped, SimpleHistoryAdmin):
+class MeasureAdmin(PlanScoped, HistoryAdmin):
+    form = MeasureForm
     plan_path = "plan"
     list_display = ["name", "plan", "unit", "direction", "owner", "indicator"]
-    list_filter = ["plan", "unit", "direction", "indicator"]
+    list_filter = [("plan", admin.RelatedOnlyFieldListFilter), "unit", "direction", "indicator"]
     list_select_related = ["plan", "owner"]
     search_fields = ["name", "reference", "description"]
     autocomplete_fields = ["owner", "objectives", "actions"]

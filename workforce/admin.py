@@ -12,8 +12,8 @@ from django.db.models import Count
 from django.shortcuts import redirect
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV
-from simple_history.admin import SimpleHistoryAdmin
 
+from improvement.admin import HistoryAdmin
 from workforce import services
 from workforce.forms import WorkforceImportForm, WorkforceReturnForm
 from workforce.models import ServiceArea, Team, WorkforceReturn
@@ -33,7 +33,7 @@ class TeamInline(admin.TabularInline):
 
 
 @admin.register(ServiceArea)
-class ServiceAreaAdmin(SimpleHistoryAdmin):
+class ServiceAreaAdmin(HistoryAdmin):
     list_display = ["name", "team_count"]
     search_fields = ["name"]
     inlines = [TeamInline]
@@ -47,7 +47,7 @@ class ServiceAreaAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(HistoryAdmin):
     list_display = ["name", "service_area", "active"]
     list_filter = ["service_area", "active"]
     list_select_related = ["service_area"]
@@ -76,7 +76,7 @@ class ReturnDateFilter(admin.SimpleListFilter):
 
 
 @admin.register(WorkforceReturn)
-class WorkforceReturnAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class WorkforceReturnAdmin(ImportExportMixin, HistoryAdmin):
     form = WorkforceReturnForm
     resource_classes = [WorkforceReturnResource]
     list_display = [
