@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "rules",
     "simple_history",
+    "csp",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -64,7 +65,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.requests.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,7 +137,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+# Behind N trusted proxies (a load balancer is 1), the client is the N-th address from the
+# right of X-Forwarded-For; with none, the header is ignored (config.requests.client_ip).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "config.requests.client_ip"
 AXES_VERBOSE = False
 
 LOGIN_URL = "login"
@@ -208,6 +214,11 @@ EVIDENCE_MAX_UNZIPPED_BYTES = int(
     os.environ.get("EVIDENCE_MAX_UNZIPPED_BYTES", str(100 * 1024 * 1024))
 )
 EVIDENCE_MAX_FILES = int(os.environ.get("EVIDENCE_MAX_FILES", "10"))
+# No request body larger than this is read at all (RequestBodyLimitMiddleware): enough for
+# an update with its most and largest evidence files.
+MAX_REQUEST_BYTES = int(
+    os.environ.get("MAX_REQUEST_BYTES", str(EVIDENCE_MAX_FILES * EVIDENCE_MAX_BYTES + 1024 * 1024))
+)
 # Plan workbooks (import): the file, and what its zip says it unpacks to.
 WORKBOOK_MAX_BYTES = int(os.environ.get("WORKBOOK_MAX_BYTES", str(5 * 1024 * 1024)))
 WORKBOOK_MAX_UNZIPPED_BYTES = int(
@@ -216,6 +227,23 @@ WORKBOOK_MAX_UNZIPPED_BYTES = int(
 # Django refuses request bodies larger than this before any view sees them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, nothing
+# framed, no plugins. Styles allow inline `style` attributes, which the Django admin uses.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
 
 # History is for reading: nothing is ever reverted from it (see improvement.admin.HistoryAdmin).
 SIMPLE_HISTORY_REVERT_DISABLED = True
