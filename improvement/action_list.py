@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from improvement.forms import DATE_FORMATS
 from improvement.history import with_status_as_at
 from improvement.models import Action, Objective, Plan, ProgressUpdate, ReportingPeriod, Section
-from improvement.status import Status, as_status
+from improvement.status import Status, status_word
 from improvement.templatetags.tracker import status_tag
 
 STATUS_CHOICES = [*Status.choices, ("none", "No status")]
@@ -148,9 +148,7 @@ def _owner(action) -> str:
 
 
 def _status_words(action) -> str:
-    status = as_status(action.current_status)
-    labels = action.objective.plan.labels()
-    return labels.get(status, status.label) if status else "No status"
+    return status_word(action.current_status, action.objective.plan.labels())
 
 
 class ActionTable(tables.Table):

@@ -51,6 +51,18 @@ class RollupRule(models.TextChoices):
     PROPORTION = "proportion", "By proportion"
 
 
-def as_status(value: str | None) -> Status | None:
+NO_STATUS = "No status"
+
+
+def as_status(value: str | Status | None) -> Status | None:
     """The Status for a stored value; None for "" or None (no status given)."""
     return Status(value) if value else None
+
+
+def status_word(status: str | Status | None, labels: dict | None = None) -> str:
+    """A status in words: the plan's own label where `labels` (from `Plan.labels()`) has
+    one, else the standard word; "No status" when there is none."""
+    status = as_status(status)
+    if status is None:
+        return NO_STATUS
+    return labels.get(status, status.label) if labels else status.label

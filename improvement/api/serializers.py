@@ -15,11 +15,10 @@ from datetime import date
 
 from rest_framework import serializers
 
-from improvement.status import DISPLAY_ORDER, Status, as_status
+from improvement.status import DISPLAY_ORDER, NO_STATUS, Status, status_word
 from metrics.models import Direction, Indicator
 from metrics.units import Unit, format_value
 
-NO_STATUS = "No status"
 TREND_CHOICES = [("better", "Better"), ("worse", "Worse"), ("same", "Same")]
 
 
@@ -45,10 +44,7 @@ _status = StatusField
 
 def _label(plan, status: Status | str | None) -> str:
     """The plan's own word for a status ("No status" when there is none)."""
-    status = as_status(status) if isinstance(status, str) else status
-    if status is None:
-        return NO_STATUS
-    return plan.labels()[status]
+    return status_word(status, plan.labels())
 
 
 def _person(user) -> str | None:

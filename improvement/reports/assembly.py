@@ -23,7 +23,7 @@ from improvement.history import (
     plan_state_as_at,
 )
 from improvement.models import Plan, PlanKind
-from improvement.status import DISPLAY_ORDER, Status
+from improvement.status import DISPLAY_ORDER, Status, status_word
 from metrics.selectors import MeasureState, measure_states
 from metrics.units import format_change, format_value
 
@@ -182,7 +182,7 @@ class ProgressReport:
 
 
 def _label(status: Status | None, labels: dict) -> str:
-    return labels.get(status, status.label) if status is not None else "No status"
+    return status_word(status, labels)
 
 
 def _person(user) -> str:

@@ -2,9 +2,9 @@
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from improvement.status import COLOURS, Status, as_status
+from improvement.status import COLOURS, as_status, status_word
 
 register = template.Library()
 
@@ -14,39 +14,30 @@ def status_tag(status, labels=None) -> SafeString:
     """A coloured badge with the status's word, using the plan's own label if given.
 
     Built in Python rather than from a template: a dashboard draws hundreds of them."""
-    status = as_status(status) if isinstance(status, str) else status
-    if status is None:
-        return mark_safe('<strong class="app-status app-status--none">No status</strong>')
-    label = labels.get(status, status.label) if labels else status.label
+    status = as_status(status)
     return format_html(
-        '<strong class="app-status app-status--{}">{}</strong>', COLOURS[status], label
+        '<strong class="app-status app-status--{}">{}</strong>',
+        COLOURS[status] if status is not None else "none",
+        status_word(status, labels),
     )
 
 
 @register.filter
 def status_colour(status):
     """The colour word for a status ("none" for no status)."""
-    status = as_status(status) if isinstance(status, str) else status
+    status = as_status(status)
     return COLOURS[status] if status is not None else "none"
 
 
 @register.filter
 def status_label(status, labels=None):
-    status = as_status(status) if isinstance(status, str) else status
-    if status is None:
-        return "No status"
-    return labels.get(status, status.label) if labels else status.label
+    return status_word(status, labels)
 
 
 @register.filter
 def get_item(mapping, key):
     """mapping[key] in a template; nothing when there is no mapping (an unset variable)."""
     return mapping.get(key) if hasattr(mapping, "get") else None
-
-
-@register.simple_tag
-def status_value(status):
-    return status.value if isinstance(status, Status) else ""
 
 
 @register.filter

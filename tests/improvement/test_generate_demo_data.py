@@ -3,6 +3,7 @@ no second run without --replace, --replace touching only generated plans, and ro
 pass the models' own rules although they were written with bulk_create."""
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -41,15 +42,7 @@ TINY = ["--plans", "2", "--objectives", "6", "--actions", "40", "--updates", "20
 
 
 def generate(*extra: str) -> None:
-    call_command("generate_demo_data", *TINY, *extra, stdout=_Quiet())
-
-
-class _Quiet:
-    def write(self, text):
-        pass
-
-    def flush(self):
-        pass
+    call_command("generate_demo_data", *TINY, *extra, stdout=io.StringIO())
 
 
 def generated_plans():
@@ -119,7 +112,7 @@ def test_the_largest_plan_is_the_first():
         "generate_demo_data",
         *["--plans", "6", "--objectives", "30", "--actions", "300", "--updates", "600"],
         *["--measures", "6", "--years", "1", "--today", TODAY.isoformat()],
-        stdout=_Quiet(),
+        stdout=io.StringIO(),
     )
 
     sizes = {p.slug: Action.objects.filter(objective__plan=p).count() for p in generated_plans()}
