@@ -33,6 +33,7 @@ from improvement.models import (
     StatusKeyEntry,
 )
 from improvement.permissions import can_edit_plan, is_administrator
+from improvement.services import backdating_problem, is_correction
 from improvement.status import Status, as_status
 from improvement.templatetags.tracker import status_tag
 
@@ -318,8 +319,39 @@ class MilestoneInline(admin.TabularInline):
 
 
 class ProgressUpdateForm(forms.ModelForm):
+    """An update entered in the admin. `user` (set by the admin that draws the form) is who
+    records it: only an administrator may date it before today, and that is a correction."""
+
     achievements = ItemListField()
     evidence = ItemListField()
+    user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "as_at" in self.fields and self.instance._state.adding:
+            self.fields["as_at"].initial = timezone.localdate()
+
+    def clean_as_at(self):
+        as_at = self.cleaned_data["as_at"]
+        # Only for a new update or a changed date: an unchanged stored date stays as it is.
+        if as_at and (self.instance._state.adding or as_at != self.instance.as_at):
+            problem = backdating_problem(user=self.user, as_at=as_at, today=timezone.localdate())
+            if problem:
+                raise forms.ValidationError(problem)
+        return as_at
+
+    def save(self, commit=True):
+        update = super().save(commit=False)
+        if "as_at" in self.changed_data or update._state.adding:
+            update.correction = is_correction(as_at=update.as_at, today=timezone.localdate())
+        if commit:
+            update.save()
+        return update
+
+
+def _form_for(form_class, user):
+    """The form class with the person using it, so its checks know who records."""
+    return type(form_class.__name__, (form_class,), {"user": user})
 
     class Meta:
         model = ProgressUpdate
@@ -359,6 +391,10 @@ class UpdateInline(admin.StackedInline):
         if is_administrator(request.user):
             return self.fields
         return [f for f in self.fields if f != "author"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = _form_for(self.form, request.user)
+        return super().get_formset(request, obj, **kwargs)
 
 
 class ActionStatusFilter(admin.SimpleListFilter):
@@ -507,6 +543,10 @@ class ProgressUpdateAdmin(HistoryAdmin):
         if scoped is not None:
             kwargs["queryset"] = scoped
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = _form_for(self.form, request.user)
+        return super().get_form(request, obj, change, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change and not is_administrator(request.user):

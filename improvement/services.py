@@ -52,6 +52,27 @@ def latest_update_marker(subject: Action | Objective) -> int:
     return ProgressUpdate.objects.filter(**{field: subject}).aggregate(m=Max("id"))["m"] or 0
 
 
+BACKDATING_REFUSED = (
+    "Only an administrator can record an update for an earlier date: "
+    "updates you record are dated today."
+)
+
+
+def backdating_problem(*, user, as_at: date, today: date) -> str | None:
+    """Why `user` may not record an update as at `as_at` (None when they may). Anyone
+    records as at today; only an administrator records for an earlier date (a correction,
+    which changes what reports as at that date say). Future dates and dates before the
+    plan starts are refused for everyone by `ProgressUpdate.clean`."""
+    if as_at < today and not is_administrator(user):
+        return BACKDATING_REFUSED
+    return None
+
+
+def is_correction(*, as_at: date, today: date) -> bool:
+    """An update dated before the day it is recorded (only administrators make these)."""
+    return as_at < today
+
+
 def needs_sign_off(plan, author) -> bool:
     """An owner's update waits for sign-off where the plan asks; an editor's or an
     administrator's does not (they are the ones who would sign it off)."""

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from simple_history.models import HistoricalRecords
 
 from improvement.status import Status
@@ -32,6 +33,22 @@ def validate_text_list(value) -> None:
     """Achievements and evidence are lists of items, each a non-empty piece of text."""
     if not isinstance(value, list) or not all(isinstance(i, str) and i.strip() for i in value):
         raise ValidationError("Give a list of items, each with some text.")
+
+
+def update_date_problem(*, as_at, plan, today) -> str | None:
+    """Why an update cannot be dated `as_at` in `plan` (None when it can). Nobody reports
+    on a day that has not happened yet, nor on a day before the plan began."""
+    if as_at > today:
+        return (
+            f"An update cannot be dated in the future: use today ({date_format(today, 'j F Y')})"
+            " or an earlier date."
+        )
+    if plan is not None and plan.start_date and as_at < plan.start_date:
+        return (
+            f"An update cannot be dated before the plan starts "
+            f"({date_format(plan.start_date, 'j F Y')})."
+        )
+    return None
 
 
 class AppendOnlyError(Exception):
@@ -71,6 +88,13 @@ class ProgressUpdate(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
     needs_sign_off = models.BooleanField(default=False, editable=False)
+    # An administrator's entry dated before the day it was recorded: it changes what a
+    # report as at that earlier date says, so reports mark it as a correction.
+    correction = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Recorded by an administrator after the date it reports on.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -99,6 +123,13 @@ class ProgressUpdate(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        subject = self.action if self.action_id else (self.objective if self.objective_id else None)
+        if self.as_at and subject is not None:
+            problem = update_date_problem(
+                as_at=self.as_at, plan=subject.plan, today=timezone.localdate()
+            )
+            if problem:
+                raise ValidationError({"as_at": problem})
         if (
             self.period_id
             and self.as_at

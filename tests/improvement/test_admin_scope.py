@@ -5,6 +5,7 @@ open; these tests keep them shut)."""
 import pytest
 from django.contrib import admin as django_admin
 from django.urls import reverse
+from django.utils import timezone
 
 from improvement import roles
 from improvement.models import ProgressUpdate
@@ -136,7 +137,7 @@ def test_an_editors_update_is_always_in_their_own_name(client, world):
         reverse("admin:improvement_progressupdate_add"),
         {
             "action": own_action.pk,
-            "as_at": "2025-06-30",
+            "as_at": f"{timezone.localdate():%Y-%m-%d}",
             "status": "on_track",
             "narrative": "Mine",
             "author": own_action.owner_id,
