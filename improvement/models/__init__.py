@@ -6,6 +6,7 @@ django-simple-history, registered here."""
 from django.contrib.auth import get_user_model
 from simple_history import register
 
+from .house_style import HouseStyle
 from .imports import PendingImport
 from .notifications import DigestLog, NotificationPreference, ReminderLog
 from .plans import Plan, PlanKind, ReportingPeriod, Section, StatusKeyEntry
@@ -25,6 +26,7 @@ __all__ = [
     "AreaForDevelopment",
     "DigestLog",
     "EvidenceFile",
+    "HouseStyle",
     "Milestone",
     "NotificationPreference",
     "Objective",

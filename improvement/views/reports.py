@@ -68,6 +68,7 @@ def report_file(*, plan: Plan, kind: str, fmt: str, as_at: date, since: date | N
         context = html.exceptions_context(exceptions)
         files = {
             Format.DOCX: lambda: word.exceptions_docx(exceptions),
+            Format.PDF: lambda: pdf.exceptions_pdf(exceptions),
             Format.XLSX: lambda: spreadsheet.exceptions_xlsx(exceptions),
             Format.CSV: lambda: spreadsheet.exceptions_csv(exceptions),
         }
@@ -76,11 +77,11 @@ def report_file(*, plan: Plan, kind: str, fmt: str, as_at: date, since: date | N
         context = html.progress_context(report)
         files = {
             Format.DOCX: lambda: word.progress_docx(report),
+            Format.PDF: lambda: pdf.progress_pdf(report),
             Format.XLSX: lambda: spreadsheet.progress_xlsx(report),
             Format.CSV: lambda: spreadsheet.progress_csv(report),
         }
     files[Format.HTML] = lambda: html.document(context, inline_css=True).encode("utf-8")
-    files[Format.PDF] = lambda: pdf.to_pdf(html.document(context, inline_css=False))
     return ReportFile(
         content=files[fmt](),
         content_type=CONTENT_TYPES[fmt],
