@@ -64,6 +64,10 @@ NEEDED_STYLES = [f"Heading {n}" for n in range(1, 6)]
 HOUSE_STYLE = object()
 
 _W = nsdecls("w")
+# Table cells set close, whatever spacing the template gives paragraphs.
+_CELL_SPACING = (
+    '<w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+)
 
 
 def _t(text: str) -> str:
@@ -99,10 +103,13 @@ def cell_xml(cell, width: int, *, header: bool = False) -> str:
         )
         return (
             f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>'
-            f"<w:p>{runs}</w:p></w:tc>"
+            f"<w:p>{_CELL_SPACING}{runs}</w:p></w:tc>"
         )
     runs = _run(cell, bold=header) if cell else ""
-    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p>{runs}</w:p></w:tc>'
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+        f"<w:p>{_CELL_SPACING}{runs}</w:p></w:tc>"
+    )
 
 
 def row_xml(cells, widths: list[int], *, header: bool = False) -> str:
@@ -218,7 +225,7 @@ class _Writer:
         for header in headers:
             header.is_linked_to_previous = False
             paragraph = self._last_or_new(header)
-            paragraph.paragraph_format.tab_stops.add_tab_stop(tab, WD_TAB_ALIGNMENT.RIGHT)
+            _right_tab_only(paragraph, tab)
             paragraph.add_run(self.document.running_title)
             paragraph.add_run("\t" + self.document.as_at)
             for run in paragraph.runs:
@@ -226,7 +233,7 @@ class _Writer:
         for footer in footers:
             footer.is_linked_to_previous = False
             paragraph = self._last_or_new(footer)
-            paragraph.paragraph_format.tab_stops.add_tab_stop(tab, WD_TAB_ALIGNMENT.RIGHT)
+            _right_tab_only(paragraph, tab)
             small = '<w:rPr><w:sz w:val="20"/></w:rPr>'
             for xml in [
                 f'<w:r {_W}>{small}<w:tab/><w:t xml:space="preserve">Page </w:t></w:r>',
@@ -356,6 +363,19 @@ class _Writer:
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return buffer.getvalue()
+
+
+def _right_tab_only(paragraph, position) -> None:
+    """One tab stop, right-aligned at the margin: the style's own tab stops (Word's
+    Header style has a centre and a right one for a portrait page) are cleared."""
+    stops = paragraph.paragraph_format.tab_stops
+    style = paragraph.style
+    while style is not None:
+        for stop in style.paragraph_format.tab_stops:
+            if stop.position != position:
+                stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+        style = style.base_style
+    stops.add_tab_stop(position, WD_TAB_ALIGNMENT.RIGHT)
 
 
 def _field(instruction: str) -> str:
