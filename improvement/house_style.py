@@ -29,6 +29,7 @@ import posixpath
 import zipfile
 from dataclasses import dataclass
 
+import rules
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -51,7 +52,18 @@ CODE_CONTENT_TYPES = (
     "ms-office.vba",
 )
 CODE_PARTS = ("vbaproject.bin", "vbadata.xml", "activex/", "embeddings/")
-CODE_RELATIONSHIPS = ("vbaproject", "activex", "oleobject", "afchunk", "package", "control")
+# The last part of a relationship's type, lower case.
+CODE_RELATIONSHIPS = {
+    "vbaproject",
+    "wordvbadata",
+    "keymapcustomizations",
+    "activexcontrol",
+    "activexcontrolbinary",
+    "control",
+    "oleobject",
+    "package",
+    "afchunk",
+}
 RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
@@ -68,8 +80,12 @@ def max_entries() -> int:
     return getattr(settings, "HOUSE_STYLE_MAX_ENTRIES", 1000)
 
 
+@rules.predicate
 def can_manage(user) -> bool:
     return is_administrator(user) or roles.CLERK in user_roles(user)
+
+
+rules.add_perm("improvement.manage_house_style", can_manage)
 
 
 def organisations_for(user) -> list[str]:
@@ -196,8 +212,8 @@ def _xml(archive: zipfile.ZipFile, part: str):
 
 def _check_relationships(archive, part: str, name: str, has_code: ValidationError) -> None:
     for rel in _xml(archive, part).iter(f"{RELS_NS}Relationship"):
-        kind = (rel.get("Type") or "").lower()
-        if any(marker in kind for marker in CODE_RELATIONSHIPS):
+        kind = rel.get("Type") or ""
+        if posixpath.basename(kind).lower() in CODE_RELATIONSHIPS:
             raise has_code
         if (rel.get("TargetMode") or "").lower() == "external" and kind != HYPERLINK:
             raise ValidationError(
