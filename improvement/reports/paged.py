@@ -131,9 +131,10 @@ class PageBreak:
 
 @dataclass(frozen=True)
 class Contents:
-    """The contents page of a board pack (headings of level 1 and 2, with pages)."""
+    """The contents page of a board pack: its headings down to `depth`, with pages."""
 
     title: str = "Contents"
+    depth: int = 1
 
 
 Block = Heading | Para | Bullets | Table | Chart | PageBreak | Contents

@@ -81,7 +81,7 @@ def _block(block) -> dict:
     if isinstance(block, PageBreak):
         return {"k": "pb"}
     if isinstance(block, Contents):
-        return {"k": "toc", "t": block.title}
+        return {"k": "toc", "t": block.title, "d": block.depth}
     raise TypeError(f"No PDF layout for {block!r}")
 
 

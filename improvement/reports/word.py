@@ -31,6 +31,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.shape import CT_Inline
 from docx.shared import Mm, Pt
 
 from improvement.reports.paged import (
@@ -134,7 +135,10 @@ class _Writer:
         self.sectPr = self.body.find(qn("w:sectPr"))
         section = self.doc.sections[0]
         self.text_width = section.page_width - section.left_margin - section.right_margin
-        self.bullet_style = "List Bullet" if self._has_style("List Bullet") else None
+        # Style ids by name, looked up once: python-docx searches every style each time.
+        self.style_ids = {style.name: style.style_id for style in self.doc.styles}
+        self.bullet_style = self.style_ids.get("List Bullet")
+        self.next_shape_id = 1_000_000  # above any id a template's parts use
         core = self.doc.core_properties
         core.title = document.title[:255]
         core.author = "Improvement tracker"
@@ -258,8 +262,13 @@ class _Writer:
     def _append(self, xml: str) -> None:
         self.sectPr.addprevious(parse_xml(xml))
 
+    def _styled(self, style_id: str, text: str) -> None:
+        self._append(
+            f"<w:p {_W}><w:pPr><w:pStyle w:val={quoteattr(style_id)}/></w:pPr>{_run(text)}</w:p>"
+        )
+
     def heading(self, block: Heading) -> None:
-        self.doc.add_heading(block.text, level=min(block.level, 9))
+        self._styled(self.style_ids[f"Heading {min(block.level, 9)}"], block.text)
 
     def para(self, block: Para) -> None:
         runs = []
@@ -275,7 +284,7 @@ class _Writer:
     def bullets(self, block: Bullets) -> None:
         for item in block.items:
             if self.bullet_style:
-                self.doc.add_paragraph(item, style=self.bullet_style)
+                self._styled(self.bullet_style, item)
             else:
                 self._append(f"<w:p {_W}>{_run('• ' + item)}</w:p>")
 
@@ -308,15 +317,22 @@ class _Writer:
         )
 
     def chart(self, block: Chart) -> None:
-        png = self.pngs[id(block)]
-        paragraph = self.doc.add_paragraph()
-        paragraph.paragraph_format.keep_with_next = True
-        shape = paragraph.add_run().add_picture(
-            io.BytesIO(png), width=min(CHART_WIDTH, self.text_width)
+        # The picture made here, not by python-docx's add_picture, which searches the
+        # whole document for a free shape id each time (minutes in a board pack).
+        part = self.doc.part
+        relationship, image = part.get_or_add_image(io.BytesIO(self.pngs[id(block)]))
+        width, height = image.scaled_dimensions(min(CHART_WIDTH, self.text_width), None)
+        self.next_shape_id += 1
+        inline = CT_Inline.new_pic_inline(
+            self.next_shape_id, relationship, image.filename, width, height
         )
-        properties = shape._inline.docPr
-        properties.set("descr", block.alt)
-        properties.set("title", block.caption[:255])
+        inline.docPr.set("descr", block.alt)
+        inline.docPr.set("title", block.caption[:255])
+        paragraph = parse_xml(
+            f"<w:p {_W}><w:pPr><w:keepNext/></w:pPr><w:r><w:drawing/></w:r></w:p>"
+        )
+        paragraph.find(qn("w:r")).find(qn("w:drawing")).append(inline)
+        self.sectPr.addprevious(paragraph)
         self._append(f"<w:p {_W}>{_run(block.caption)}</w:p>")
 
     def page_break(self, _block: PageBreak) -> None:
@@ -325,7 +341,7 @@ class _Writer:
     def contents(self, block: Contents) -> None:
         """A table of contents field, filled in with the headings so it reads even
         before Word updates it (which it offers to do on opening: `updateFields`)."""
-        self.doc.add_heading(block.title, level=1)
+        self._styled(self.style_ids["Heading 1"], block.title)
         entries = [b for b in self.document.blocks if isinstance(b, Heading) and b.level <= 2]
         lines = "".join(
             ("<w:r><w:br/></w:r>" if i else "") + _run(("    " if e.level == 2 else "") + e.text)
@@ -334,7 +350,8 @@ class _Writer:
         self._append(
             f"<w:p {_W}>"
             '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-            '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> TOC \\o "1-{block.depth}" \\h \\z \\u '
+            "</w:instrText></w:r>"
             '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
             f"{lines}"
             '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
