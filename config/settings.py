@@ -283,13 +283,11 @@ SPECTACULAR_SETTINGS = {
 
 # --- Reports as files, board packs and background jobs (improvement/reports/, -------------
 # improvement/house_style.py, improvement/board_pack.py). Kept together in this block.
-INSTALLED_APPS += ["django_tasks", "django_tasks_db"]  # noqa: F405 - defined above
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 # Board packs are made by a worker (`manage.py db_worker`), from jobs kept in the
 # database (django-tasks' database backend): no broker to run. Tests run jobs inline
 # (django_tasks.backends.immediate.ImmediateBackend), so they need no worker.
-TASKS = {
-    "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
-}
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # The council's Word template (house style): the file and what its zip unpacks to.
 HOUSE_STYLE_MAX_BYTES = int(os.environ.get("HOUSE_STYLE_MAX_BYTES", str(5 * 1024 * 1024)))
 HOUSE_STYLE_MAX_UNZIPPED_BYTES = int(

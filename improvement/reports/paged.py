@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html import unescape
 
 from improvement.reports.assembly import (
     ExceptionsReport,
@@ -22,6 +23,7 @@ from improvement.reports.assembly import (
     ReportMeasure,
     ReportObjective,
 )
+from improvement.reports.html import measure_chart
 from improvement.status import Status
 
 # The app's status colours (static/css/app.css) as fills, with the text colour that reads
@@ -308,8 +310,6 @@ def _measures(doc: PagedDocument, measures: list[ReportMeasure], caption: str, a
 
 def _charts(doc: PagedDocument, measures: list[ReportMeasure], as_at) -> None:
     """Each measure's chart: the same SVG the HTML report draws."""
-    from improvement.reports.html import measure_chart
-
     for index, measure in enumerate(measures, start=1):
         svg = str(measure_chart(measure, index, as_at))
         if not svg.startswith("<svg"):
@@ -329,8 +329,6 @@ _DESC = re.compile(r"<desc[^>]*>(.*?)</desc>", re.S)
 def _chart_alt(svg: str, measure: ReportMeasure) -> str:
     """The chart in words: its title and the description the SVG carries for screen
     readers (first and last values, baseline, targets)."""
-    from html import unescape
-
     found = _DESC.search(svg)
     described = unescape(found.group(1)) if found else ""
     return f"Chart of {measure.name}: values over time. {described}".strip()

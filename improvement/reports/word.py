@@ -34,6 +34,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.shape import CT_Inline
 from docx.shared import Mm, Pt
 
+from improvement.house_style import template_for
 from improvement.reports.paged import (
     FILLS,
     TEXT_WIDTH_MM,
@@ -409,8 +410,6 @@ def render(document: PagedDocument, *, template: bytes | None = None) -> bytes:
 
 def _template(plan, template):
     if template is HOUSE_STYLE:
-        from improvement.house_style import template_for
-
         return template_for(plan)
     return template
 
