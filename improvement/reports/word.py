@@ -359,7 +359,13 @@ class _Writer:
         )
         settings = self.doc.settings.element
         if settings.find(qn("w:updateFields")) is None:
-            settings.append(parse_xml(f'<w:updateFields {_W} w:val="true"/>'))
+            # In its place in the schema's order (Word refuses a file with it elsewhere).
+            update = parse_xml(f'<w:updateFields {_W} w:val="true"/>')
+            later = next((c for c in settings if c.tag in _AFTER_UPDATE_FIELDS), None)
+            if later is None:
+                settings.append(update)
+            else:
+                later.addprevious(update)
 
     def write(self) -> bytes:
         handlers = {
@@ -381,6 +387,34 @@ class _Writer:
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return buffer.getvalue()
+
+
+# The settings that come after w:updateFields in WordprocessingML's order.
+_AFTER_UPDATE_FIELDS = {
+    qn(f"w:{name}")
+    for name in [
+        "hdrShapeDefaults",
+        "footnotePr",
+        "endnotePr",
+        "compat",
+        "docVars",
+        "rsids",
+        "attachedSchema",
+        "themeFontLang",
+        "clrSchemeMapping",
+        "doNotIncludeSubdocsInStats",
+        "doNotAutoCompressPictures",
+        "forceUpgrade",
+        "captions",
+        "readModeInkLockDown",
+        "smartTagType",
+        "schemaLibrary",
+        "shapeDefaults",
+        "doNotEmbedSmartTags",
+        "decimalSymbol",
+        "listSeparator",
+    ]
+} | {"{http://schemas.openxmlformats.org/officeDocument/2006/math}mathPr"}
 
 
 def _right_tab_only(paragraph, position) -> None:

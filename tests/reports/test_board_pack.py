@@ -109,6 +109,10 @@ def test_a_word_pack_has_a_contents_field_and_each_plans_report(
     ]
     body = document.element.body.xml
     assert 'TOC \\o "1-1"' in body
+    # Word offers to fill in the page numbers on opening; the setting sits where the
+    # schema puts it (before w:compat), or Word calls the file unreadable.
+    tags = [child.tag.split("}")[1] for child in document.settings.element]
+    assert tags.index("updateFields") < tags.index("compat")
     cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
     assert {*ORDER, "A.1"} <= cells
 

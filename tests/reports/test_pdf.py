@@ -180,3 +180,20 @@ def test_a_document_typst_refuses_raises_with_typsts_reason():
     document.heading("Three", 3)
     with pytest.raises(pdf.PdfError, match="heading level 1 to 3"):
         pdf.render(document)
+
+
+def test_a_long_table_repeats_its_header_row_on_every_page():
+    document = PagedDocument(title="T", running_title="Long", as_at="As at today")
+    document.heading("Long", 1)
+    document.table(
+        "Actions for objective 1",
+        [("Ref", 20), ("Action", 247)],
+        [(f"1.{n}", f"Action number {n}") for n in range(1, 81)],
+    )
+    pages = [
+        " ".join(p.extract_text().split())
+        for p in PdfReader(io.BytesIO(pdf.render(document))).pages
+    ]
+    assert len(pages) >= 3
+    for page in pages:
+        assert "Ref Action 1." in page
