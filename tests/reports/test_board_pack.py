@@ -117,6 +117,8 @@ def test_a_word_pack_has_a_contents_field_and_each_plans_report(
     assert {*ORDER, "A.1"} <= cells
 
 
+# A real worker closes its database connection after a job: a transactional test.
+@pytest.mark.django_db(transaction=True)
 def test_the_request_only_queues_the_job_and_a_worker_makes_it(
     client, clerk, plan, django_capture_on_commit_callbacks
 ):
