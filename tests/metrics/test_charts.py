@@ -31,7 +31,7 @@ FIELD_VALUES = st.decimals(
     allow_infinity=False,
 )
 NUMERIC_UNITS = st.sampled_from(sorted(RESOLUTION))
-SETTINGS = settings(max_examples=150, deadline=None, database=None, derandomize=True)
+SETTINGS = settings(max_examples=100, deadline=None, database=None, derandomize=True)
 CHART_FILES = (charts.__file__, workforce_charts.__file__)
 # A chart runs a few hundred lines; an unbounded loop runs forever.
 LINE_BUDGET = 20_000
