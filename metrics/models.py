@@ -120,10 +120,10 @@ class Measure(models.Model):
             problem = value_problem(self.baseline_value, self.unit)
             if problem:
                 raise ValidationError({"baseline_value": problem})
-        if self.amber_tolerance is not None and tolerance_problem(self.amber_tolerance, self.unit):
-            raise ValidationError(
-                {"amber_tolerance": tolerance_problem(self.amber_tolerance, self.unit)}
-            )
+        if self.amber_tolerance is not None:
+            problem = tolerance_problem(self.amber_tolerance, self.unit)
+            if problem:
+                raise ValidationError({"amber_tolerance": problem})
         if self.indicator and self.pk:
             typed = self.data_points.filter(source=DataPoint.Source.ENTERED).count()
             if typed:
