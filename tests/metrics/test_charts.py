@@ -186,3 +186,15 @@ def test_any_stored_workforce_figures_draw_a_finite_chart(values):
     for text in coordinates:
         assert 0 <= float(text) <= workforce_charts.WIDTH
     assert len({t.label for t in chart.y_ticks}) == len(chart.y_ticks)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [["0"], ["0", "0"], ["-5", "-5"], ["57"], ["0.0001", "0.0002"], ["-1e11", "1e11"]],
+)
+def test_a_single_point_zeros_and_tiny_or_huge_spans_draw_a_readable_chart(values):
+    points = points_of([D(v) for v in values])
+    svg = line_chart(chart_id="c", title="t", unit=Unit.MONEY, points=points)
+    assert_drawable(svg, Box().width, Box().height)
+    gridlines = re.findall(r'text-anchor="end" fill="#0b0c0c">([^<]*)<', svg)
+    assert len(gridlines) >= 2 and len(set(gridlines)) == len(gridlines)
