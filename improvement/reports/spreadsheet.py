@@ -411,10 +411,22 @@ def exceptions_xlsx(exceptions: ExceptionsReport) -> bytes:
     sheet = _Sheet(
         workbook,
         "Objectives",
-        ["Objective ref", "Objective", "Status", "Why", "Was", "Change", "Progress", "As at"],
+        [
+            "Objective ref",
+            "Objective",
+            "Status",
+            "Why",
+            "Was",
+            "Change",
+            "Progress",
+            "Progress as at",
+            "Achievements",
+            "Evidence",
+            "Areas for development",
+        ],
     )
     for item in exceptions.objectives:
-        o = item.objective
+        o, update = item.objective, item.objective.update
         sheet.add(
             [
                 o.reference,
@@ -424,7 +436,10 @@ def exceptions_xlsx(exceptions: ExceptionsReport) -> bytes:
                 item.before.label if item.before else "",
                 item.movement,
                 o.progress,
-                o.update.as_at if o.update else None,
+                update.as_at if update else None,
+                _lines(update.achievements) if update else "",
+                _lines(update.evidence) if update else "",
+                _areas(update.areas) if update else "",
             ],
             statuses={3: o.status, **({5: item.before} if item.before else {})},
         )
@@ -469,6 +484,7 @@ CSV_HEADINGS = [
     "Updated by",
     "Evidence",
     "Achievements",
+    "Areas for development",
     "Success measures",
     "Value (target)",
     "Change",
@@ -532,6 +548,7 @@ def _objective_row(o: ReportObjective, **extra) -> list:
         updated_by=update.author if update else "",
         evidence=_lines(update.evidence) if update else "",
         achievements=_lines(update.achievements) if update else "",
+        areas_for_development=_areas(update.areas) if update else "",
         success_measures=_lines([*o.success_measures, *(_measure_line(m) for m in o.measures)]),
         **extra,
     )

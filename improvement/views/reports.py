@@ -376,7 +376,8 @@ def _report_page(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         # No report for a date that is not a date, or a future one: say so next to the
         # field (a download gets the page with the message, as a 400).
-        return _page(request, plan, kind, form, status=200 if fmt == Format.HTML else 400)
+        wants_file = fmt != Format.HTML or request.GET.get("download")
+        return _page(request, plan, kind, form, status=400 if wants_file else 200)
     as_at = form.as_at_date
     since = form.since_date if kind == Kind.EXCEPTIONS else None
     is_page = fmt == Format.HTML and not request.GET.get("download")
