@@ -168,3 +168,24 @@ def test_the_exceptions_report_carries_the_cover_and_each_exceptions_narrative(
         text = read(download(signed_in, seed_plan, fmt, as_at, "plan-exceptions"))
         for expected in [COVER["report_of"], words(exceptions.summary), *narratives]:
             assert expected in text, (fmt, expected[:80])
+
+
+def test_formats_render_the_assembled_report_without_the_database(plan, django_assert_num_queries):
+    """Everything a format needs is in the assembled report, the charts' data included."""
+    from improvement.reports import html, spreadsheet, word
+    from improvement.reports.assembly import exceptions_report
+    from tests.reports.conftest import AS_AT, D
+
+    report = progress_report(plan, AS_AT, COVER)
+    exceptions = exceptions_report(plan, AS_AT, D(2025, 3, 31), COVER)
+    assert all(m.chart is not None and m.chart.points for m in report.measures)
+    with django_assert_num_queries(0):
+        page = html.document(html.progress_context(report), inline_css=True)
+        html.document(html.exceptions_context(exceptions), inline_css=True)
+        spreadsheet.progress_xlsx(report)
+        spreadsheet.progress_csv(report)
+        spreadsheet.exceptions_xlsx(exceptions)
+        spreadsheet.exceptions_csv(exceptions)
+        word.progress_docx(report)
+        word.exceptions_docx(exceptions)
+    assert page.count("<svg") == 2
