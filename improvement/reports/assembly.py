@@ -92,9 +92,9 @@ class Wording:
 
 
 STATUS_WORDING: dict[Status | None, Wording] = {
-    Status.COMPLETE: Wording("have been completed", "Done: the work is finished."),
+    Status.COMPLETE: Wording("have been completed", "The work is finished."),
     Status.ON_TRACK: Wording("are on track", "Progressing as planned, to be met on time."),
-    Status.AT_RISK: Wording("are at risk", "Some slippage: may not be met on time."),
+    Status.AT_RISK: Wording("are at risk", "Some slippage; may not be met on time."),
     Status.OFF_TRACK: Wording("are off track", "Will not be met on time without action."),
     Status.NOT_STARTED: Wording("have not yet started", "Work has not begun."),
     None: Wording(

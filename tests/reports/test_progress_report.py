@@ -64,7 +64,7 @@ def test_the_key_gives_the_standard_word_where_the_plans_differs(plan):
     assert key["Green"].meaning == "Will be met on time."
     assert key["Complete"].standard_word == ""
     # A status the plan gives no meaning for still says what it means.
-    assert key["Complete"].meaning == "Done: the work is finished."
+    assert key["Complete"].meaning == "The work is finished."
 
 
 def test_the_key_lists_only_the_labels_the_report_shows(plan):
