@@ -202,17 +202,21 @@ def key_line(status: Status | None, labels: dict, entries: dict) -> KeyLine:
     )
 
 
+def key_order() -> list[Status | None]:
+    """Every status in the order keys and counts list them ("no status" last); a status
+    added to the vocabulary but not yet to DISPLAY_ORDER still counts, after the rest."""
+    return [*DISPLAY_ORDER, *(s for s in Status if s not in DISPLAY_ORDER), None]
+
+
 def standard_key(labels: dict | None = None, entries: dict | None = None) -> dict:
     """Status (and None) → KeyLine, for every status."""
-    return {s: key_line(s, labels or {}, entries or {}) for s in [*DISPLAY_ORDER, None]}
+    return {s: key_line(s, labels or {}, entries or {}) for s in key_order()}
 
 
 def key_for(shown: list[ReportStatus], overdue: bool, lines: dict) -> list[KeyLine]:
     """The key lines of the statuses a report shows, in key order; the Overdue flag last."""
     codes = {s.code for s in shown}
-    used = [lines[s] for s in DISPLAY_ORDER if s.value in codes]
-    if "" in codes:
-        used.append(lines[None])
+    used = [lines[s] for s in key_order() if (s.value if s else "") in codes]
     if overdue:
         used.append(KeyLine(label="Overdue", meaning=OVERDUE_MEANING))
     return used
@@ -235,7 +239,7 @@ def counted_in_words(statuses: list[Status | None], lines: dict) -> str:
     left out."""
     counts = Counter(statuses)
     total = len(statuses)
-    order = [s for s in [*DISPLAY_ORDER, None] if counts[s]]
+    order = [s for s in key_order() if counts[s]]
     if total == 1:
         return f"it {lines[order[0]].phrase_for(1)}"
     if len(order) == 1:
@@ -769,7 +773,7 @@ def _key_entries(plan: Plan) -> dict:
 
 def _in_order(codes: set[str], lines: dict) -> list[ReportStatus]:
     """The statuses with these codes, in key order ("no status" last)."""
-    return [lines[s].status for s in [*DISPLAY_ORDER, None] if (s.value if s else "") in codes]
+    return [lines[s].status for s in key_order() if (s.value if s else "") in codes]
 
 
 def progress_report(plan: Plan, as_at: date, cover: dict | None = None) -> ProgressReport:

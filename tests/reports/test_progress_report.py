@@ -212,3 +212,22 @@ def test_the_web_page_file_stands_alone_with_no_navigation(signed_in, plan):
         assert (
             f'<th scope="row" class="govuk-table__header" data-label="Ref">{reference}</th>' in html
         )
+
+
+def test_every_status_is_shown_through_one_helper(plan):
+    from improvement.reports.assembly import report_status
+
+    labels = plan.labels()
+    green = report_status("on_track", labels)
+    assert (green.label, green.standard, green.colour, green.differs) == (
+        "Green",
+        "On track",
+        "green",
+        True,
+    )
+    none = report_status(None, labels)
+    assert (none.code, none.label, none.colour) == ("", "No status", "none")
+    assert report_status(None, labels, none_label="No data").label == "No data"
+    report = progress_report(plan, AS_AT)
+    shown = [a.status for a in report.actions] + [o.status for o in report.objectives]
+    assert all(s == report_status(s.code, labels) for s in shown)
