@@ -76,14 +76,19 @@ def plan(db):
 
 def test_nothing_overprints_at_any_width_or_in_print(page, plan):
     sign_in(page, roles.CLERK)
-    url = page.base + reverse("plan-report", kwargs={"slug": plan.slug}) + "?as_at=2025-06-30"
+    urls = [
+        page.base + reverse(name, kwargs={"slug": plan.slug}) + "?as_at=2025-06-30"
+        for name in ("plan-report", "plan-exceptions")
+    ]
     for width in (320, 768, 1280):
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(url)
-        assert page.evaluate(PROBLEMS) == [], width
+        for url in urls:
+            page.goto(url)
+            assert page.evaluate(PROBLEMS) == [], (width, url)
         if width == 320:
             assert_accessible(page)
     page.set_viewport_size({"width": 1123, "height": 794})  # A4 landscape
     page.emulate_media(media="print")
-    page.goto(url)
-    assert page.evaluate(PROBLEMS) == [], "print"
+    for url in urls:
+        page.goto(url)
+        assert page.evaluate(PROBLEMS) == [], ("print", url)
