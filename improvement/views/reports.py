@@ -19,7 +19,7 @@ from datetime import date
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -346,7 +346,9 @@ def _page(
     else:
         since = None
         context.update(html.progress_context(progress_report(plan, as_at, cover)))
-    query = request.GET.copy()
+    # The downloads' address: the page's own query, or the dates a refused save posted.
+    query = QueryDict(mutable=True)
+    query.update(request.GET if request.GET else (form.data if form.is_bound else {}))
     query.pop("format", None)
     query.pop("download", None)
     return render(

@@ -107,7 +107,9 @@ def test_a_remembered_meeting_date_before_the_as_at_date_is_flagged_and_not_issu
         {"kind": "progress", "format": "csv", "as_at": "2025-06-30"},
     )
     assert response.status_code == 200
-    assert error_next_to(response.content.decode(), "id_cover-meeting_date", "is before the date")
+    html = response.content.decode()
+    assert error_next_to(html, "id_cover-meeting_date", "is before the date")
+    assert "?as_at=2025-06-30&amp;format=pdf" in html  # the page is still the one as at June
     assert not SavedReport.objects.exists()
 
 
