@@ -32,6 +32,7 @@ from improvement.reports.paged import (
     PagedDocument,
     Para,
     StatusCell,
+    Strong,
     Table,
     exceptions_document,
     progress_document,
@@ -54,6 +55,14 @@ def _status(status, label: str, notes=()) -> dict:
     return {"s": label, "f": "#" + fill, "c": "#" + colour, "n": list(notes)}
 
 
+def _run(run) -> dict:
+    if isinstance(run, Mark):
+        return _status(run.status, run.label)
+    if isinstance(run, Strong):
+        return {"t": run.text, "b": True}
+    return {"t": run}
+
+
 def _cell(cell):
     if isinstance(cell, StatusCell):
         return _status(cell.status, cell.label, cell.notes)
@@ -64,10 +73,10 @@ def _block(block) -> dict:
     if isinstance(block, Heading):
         return {"k": "h", "t": block.text, "l": block.level}
     if isinstance(block, Para):
-        runs = [_status(r.status, r.label) if isinstance(r, Mark) else {"t": r} for r in block.runs]
+        runs = [_run(r) for r in block.runs]
         return {"k": "p", "r": runs, "b": block.bold, "keep": block.keep_with_next}
     if isinstance(block, Bullets):
-        return {"k": "ul", "i": list(block.items)}
+        return {"k": "ol" if block.numbered else "ul", "i": list(block.items)}
     if isinstance(block, Table):
         return {
             "k": "table",

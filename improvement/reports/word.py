@@ -34,7 +34,6 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.shape import CT_Inline
 from docx.shared import Mm, Pt
 
-from improvement.house_style import template_for
 from improvement.reports.paged import (
     FILLS,
     TEXT_WIDTH_MM,
@@ -47,6 +46,7 @@ from improvement.reports.paged import (
     PagedDocument,
     Para,
     StatusCell,
+    Strong,
     Table,
     exceptions_document,
     progress_document,
@@ -62,8 +62,6 @@ CHART_WIDTH = Mm(210)
 # The heading and list styles the report needs; a council template that lacks one gets
 # it from python-docx's default template.
 NEEDED_STYLES = [f"Heading {n}" for n in range(1, 6)]
-# The council's template is used unless told otherwise.
-HOUSE_STYLE = object()
 
 _W = nsdecls("w")
 # Table cells set close, whatever spacing the template gives paragraphs.
@@ -277,14 +275,23 @@ class _Writer:
             if isinstance(run, Mark):
                 fill, colour = FILLS.get(run.status, ("", ""))
                 runs.append(_run(run.label, bold=True, colour=colour, shade=fill))
+            elif isinstance(run, Strong):
+                runs.append(_run(run.text, bold=True))
             else:
                 runs.append(_run(run, bold=block.bold))
         keep = "<w:pPr><w:keepNext/></w:pPr>" if block.keep_with_next else ""
         self._append(f"<w:p {_W}>{keep}{''.join(runs)}</w:p>")
 
     def bullets(self, block: Bullets) -> None:
-        for item in block.items:
-            if self.bullet_style:
+        for number, item in enumerate(block.items, start=1):
+            if block.numbered:
+                # The number written in: Word's list numbering would run on from one
+                # list to the next (a board pack's recommendations would not restart).
+                self._append(
+                    f'<w:p {_W}><w:pPr><w:ind w:left="425" w:hanging="425"/></w:pPr>'
+                    f"{_run(f'{number}.' + chr(9) + item)}</w:p>"
+                )
+            elif self.bullet_style:
                 self._styled(self.bullet_style, item)
             else:
                 self._append(f"<w:p {_W}>{_run('• ' + item)}</w:p>")
@@ -442,16 +449,10 @@ def render(document: PagedDocument, *, template: bytes | None = None) -> bytes:
     return _Writer(document, template).write()
 
 
-def _template(plan, template):
-    if template is HOUSE_STYLE:
-        return template_for(plan)
-    return template
+def progress_docx(report, *, template: bytes | None = None) -> bytes:
+    """`template`: the council's own .docx (`house_style.template_for`), if it has one."""
+    return render(progress_document(report), template=template)
 
 
-def progress_docx(report, *, template=HOUSE_STYLE) -> bytes:
-    return render(progress_document(report), template=_template(report.plan, template))
-
-
-def exceptions_docx(exceptions, *, template=HOUSE_STYLE) -> bytes:
-    report = exceptions.report
-    return render(exceptions_document(exceptions), template=_template(report.plan, template))
+def exceptions_docx(exceptions, *, template: bytes | None = None) -> bytes:
+    return render(exceptions_document(exceptions), template=template)

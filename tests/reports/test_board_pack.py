@@ -79,7 +79,10 @@ def test_a_pdf_pack_has_a_contents_page_and_each_plans_report(
     # The contents page: each plan with the page it starts on.
     contents = pages[0][pages[0].index("Contents") :]
     starts = {}
-    for title in ("Children's services improvement plan", "Otherton workforce strategy"):
+    for title in (
+        "Progress report: Children's services improvement plan",
+        "Progress report: Otherton workforce strategy",
+    ):
         after = contents[contents.index(title) + len(title) :].replace(".", " ").split()
         starts[title] = int(after[0].strip("\u2060"))
         assert title in pages[starts[title] - 1]
@@ -104,8 +107,8 @@ def test_a_word_pack_has_a_contents_field_and_each_plans_report(
     assert headings == [
         "Children's Scrutiny Committee",
         "Contents",
-        "Children's services improvement plan",
-        "Otherton workforce strategy",
+        "Progress report: Children's services improvement plan",
+        "Progress report: Otherton workforce strategy",
     ]
     body = document.element.body.xml
     assert 'TOC \\o "1-1"' in body
