@@ -6,6 +6,8 @@ django-simple-history, registered here."""
 from django.contrib.auth import get_user_model
 from simple_history import register
 
+from .board_pack import BoardPack
+from .house_style import HouseStyle
 from .imports import PendingImport
 from .notifications import DigestLog, NotificationPreference, ReminderLog
 from .plans import Plan, PlanKind, ReportingPeriod, Section, StatusKeyEntry
@@ -23,8 +25,10 @@ register(
 __all__ = [
     "Action",
     "AreaForDevelopment",
+    "BoardPack",
     "DigestLog",
     "EvidenceFile",
+    "HouseStyle",
     "Milestone",
     "NotificationPreference",
     "Objective",

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from improvement.dashboard import previous_period
 from improvement.forms import DATE_FORMATS, AsAtForm, date_field
+from improvement.house_style import template_for
 from improvement.models import Plan, ReportCover, ReportingPeriod, SavedReport
 from improvement.models.reports import COVER_TEXT_LIMIT, CoverFields
 from improvement.permissions import get_visible_or_404, require
@@ -83,7 +84,8 @@ def report_file(
         exceptions = exceptions_report(plan, as_at, since, cover)
         context = html.exceptions_context(exceptions)
         files = {
-            Format.DOCX: lambda: word.exceptions_docx(exceptions),
+            Format.DOCX: lambda: word.exceptions_docx(exceptions, template=template_for(plan)),
+            Format.PDF: lambda: pdf.exceptions_pdf(exceptions),
             Format.XLSX: lambda: spreadsheet.exceptions_xlsx(exceptions),
             Format.CSV: lambda: spreadsheet.exceptions_csv(exceptions),
         }
@@ -91,12 +93,12 @@ def report_file(
         report = progress_report(plan, as_at, cover)
         context = html.progress_context(report)
         files = {
-            Format.DOCX: lambda: word.progress_docx(report),
+            Format.DOCX: lambda: word.progress_docx(report, template=template_for(plan)),
+            Format.PDF: lambda: pdf.progress_pdf(report),
             Format.XLSX: lambda: spreadsheet.progress_xlsx(report),
             Format.CSV: lambda: spreadsheet.progress_csv(report),
         }
     files[Format.HTML] = lambda: html.document(context, inline_css=True).encode("utf-8")
-    files[Format.PDF] = lambda: pdf.to_pdf(html.document(context, inline_css=False))
     return ReportFile(
         content=files[fmt](),
         content_type=CONTENT_TYPES[fmt],
