@@ -444,7 +444,16 @@ UPDATES = Sheet(
             "The reference of the action. Blank: the update is on the objective itself.",
             "1.1",
         ),
-        Column("As at", DATE, True, "The date the update reports on.", "29/02/2004", "as_at"),
+        Column(
+            "As at",
+            DATE,
+            False,
+            "The date the update reports on. Blank: today. Only an administrator imports a "
+            "new update dated before today (it is marked as a correction); none is dated in "
+            "the future or before the plan starts.",
+            "29/02/2004",
+            "as_at",
+        ),
         Column("Status", STATUS, False, "The status it gives.", "Green", "status"),
         Column("Progress", TEXT, False, "The progress narrative.", "", "narrative"),
         Column("Achievements", LINES, False, "What was achieved.", "", "achievements"),
@@ -457,7 +466,15 @@ UPDATES = Sheet(
             "Quarter 2 2013/14",
             "period",
         ),
-        Column("Recorded by", USER, False, "Who made the update.", "jsmith", "author"),
+        Column(
+            "Recorded by",
+            USER,
+            False,
+            "Who made the update. Blank: you, for a new update. Only an administrator "
+            "imports a new update in someone else's name.",
+            "jsmith",
+            "author",
+        ),
     ),
 )
 

@@ -17,6 +17,7 @@ import io
 import itertools
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import PurePosixPath
@@ -102,8 +103,8 @@ def read_upload(data: bytes, file_name: str) -> ReadWorkbook:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        return result.refuse(f"“{name}” is damaged: it cannot be opened.", "Save it again.")
+    except DAMAGED:
+        return result.refuse(DAMAGED_MESSAGE.format(name=name), DAMAGED_FIX)
     if len(entries) > fmt.MAX_ZIP_ENTRIES:
         return result.refuse(
             f"“{name}” holds {len(entries)} parts, too many for a plan workbook.",
@@ -116,27 +117,72 @@ def read_upload(data: bytes, file_name: str) -> ReadWorkbook:
             f"{filesizeformat(fmt.max_unzipped_bytes())} a plan workbook may.",
             "Remove pictures and anything that is not part of the plan, or split the plan.",
         )
+    try:
+        _read_archive(archive, entries, data, name, extension, result)
+    except Damaged:
+        # A flipped byte or a cut-off download shows only when a part is unpacked.
+        result.sheets.clear()
+        result.problems.clear()
+        return result.refuse(DAMAGED_MESSAGE.format(name=name), DAMAGED_FIX)
+    return result
+
+
+# What a damaged zip raises while it is read: a part's header or checksum is wrong
+# (BadZipFile), its compressed data is corrupt (zlib.error) or cut short (EOFError), or
+# it declares what this zipfile cannot do (encryption, other compression methods).
+DAMAGED = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    KeyError,
+    NotImplementedError,
+    RuntimeError,
+)
+DAMAGED_MESSAGE = "“{name}” is damaged: it cannot be opened."
+
+
+class Damaged(Exception):
+    """A part of the zip could not be unpacked."""
+
+
+def _unpack(archive: zipfile.ZipFile, entry, size: int = -1) -> bytes:
+    """A part of the zip (its first `size` bytes), or `Damaged`."""
+    try:
+        with archive.open(entry) as part:
+            return part.read(size)
+    except DAMAGED as exc:
+        raise Damaged(str(exc)) from exc
+
+
+DAMAGED_FIX = "Open it in Excel (or the program that made it) and save it again, then upload that."
+
+
+def _read_archive(archive, entries, data: bytes, name: str, extension: str, result) -> None:
     names = {entry.filename for entry in entries}
     if "xl/workbook.xml" in names:
         if extension not in ("xlsx", ""):
-            return result.refuse(
+            result.refuse(
                 f"“{name}” is an Excel workbook but is not named .xlsx.",
                 "Save it as an Excel workbook (.xlsx) and upload that.",
             )
+            return
         if any(n.casefold().endswith("vbaproject.bin") for n in names):
-            return result.refuse(
+            result.refuse(
                 f"“{name}” contains macros.",
                 "Save it as an Excel workbook (.xlsx), without macros.",
             )
+            return
         _read_xlsx(_with_dimensions(archive, entries, data), result)
     elif extension == "zip" or extension == "":
         _read_csv_zip(archive, entries, result)
     else:
-        return result.refuse(
+        result.refuse(
             f"“{name}” is not an Excel workbook.",
             "Upload the plan as an Excel workbook (.xlsx) or a .zip of its CSV files.",
         )
-    return result
 
 
 # -- Excel -----------------------------------------------------------------------------
@@ -171,8 +217,7 @@ def _with_dimensions(archive: zipfile.ZipFile, entries, data: bytes) -> bytes:
     ]
     patched = {}
     for entry in sheets:
-        with archive.open(entry) as part:
-            head = part.read(8192)
+        head = _unpack(archive, entry, 8192)
         if b"dimension" in head:
             continue
         start = re.search(rb"<(\w+:)?worksheet\b[^>]*>", head)
@@ -180,14 +225,14 @@ def _with_dimensions(archive: zipfile.ZipFile, entries, data: bytes) -> bytes:
             continue  # not a sheet openpyxl could read anyway: it will say so
         prefix = (start.group(1) or b"").decode()
         dimension = f'<{prefix}dimension ref="A1"/>'.encode()
-        whole = archive.read(entry)
+        whole = _unpack(archive, entry)
         patched[entry.filename] = whole[: start.end()] + dimension + whole[start.end() :]
     if not patched:
         return data
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as rebuilt:
         for entry in entries:
-            rebuilt.writestr(entry.filename, patched.get(entry.filename) or archive.read(entry))
+            rebuilt.writestr(entry.filename, patched.get(entry.filename) or _unpack(archive, entry))
     return buffer.getvalue()
 
 
@@ -275,7 +320,7 @@ def _read_csv_zip(archive: zipfile.ZipFile, entries, result: ReadWorkbook) -> No
         if sheet is None:
             _unknown_sheet(title, result)
             continue
-        raw = archive.read(entry)
+        raw = _unpack(archive, entry)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -340,6 +385,11 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# Characters no cell may hold: PostgreSQL stores no NUL in text, and XML (so an .xlsx
+# export) allows none of the other C0 control characters but tab, line feed and return.
+UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _cell_problem(title: str, number: int, column: str, value: object) -> Problem | None:
     if isinstance(value, Formula):
         return Problem(
@@ -352,6 +402,15 @@ def _cell_problem(title: str, number: int, column: str, value: object) -> Proble
     if isinstance(value, CellError):
         return Problem(
             title, number, column, f"The cell shows an error ({value}).", "Type the value."
+        )
+    if isinstance(value, str) and (bad := UNSTORABLE.search(value)):
+        what = "a NUL character" if bad.group() == "\0" else "an invisible control character"
+        return Problem(
+            title,
+            number,
+            column,
+            f"The cell holds {what} (U+{ord(bad.group()):04X}), which the tracker cannot store.",
+            "Delete it: retype the text, or paste it in as plain text.",
         )
     if value is not None and not isinstance(
         value, str | int | float | bool | date | datetime | time | timedelta

@@ -35,7 +35,10 @@ class Command(BaseCommand):
         if path.is_dir():
             data, name = _zip_folder(path), f"{path.name}.zip"
         elif path.is_file():
-            data, name = path.read_bytes(), path.name
+            try:
+                data, name = path.read_bytes(), path.name
+            except OSError as exc:
+                raise CommandError(f"{path}: cannot be read ({exc.strerror})") from exc
         else:
             raise CommandError(f"{path}: no such file or folder")
         author = None
