@@ -4,7 +4,9 @@ Every check that bounds time and memory comes before the next step needs it: the
 of the upload before anything is read; the zip's entry count and declared unpacked size
 before it is opened (a "zip bomb" declares hundreds of megabytes; Python's zipfile
 never unpacks more than an entry declares); openpyxl only in read-only mode, so rows
-are parsed one at a time; and reading stops at MAX_ROWS rows a sheet. A formula is never
+are parsed one at a time; and reading stops after MAX_ROWS rows in all the sheets
+together (the whole file is then refused: the time an import takes grows with its rows,
+and bench/import_size.py measured how many fit well inside a request). A formula is never
 evaluated: openpyxl is asked for what the cell holds (`data_only=False`), and a formula
 cell is reported as a problem. Anything openpyxl cannot make sense of becomes a
 problem for the person, never an exception for the server.
@@ -53,7 +55,7 @@ class SheetRows:
     rows: list[Row] = field(default_factory=list)
     # The Plan sheet: field name -> (row number, value)
     fields: dict[str, tuple[int, object]] = field(default_factory=dict)
-    complete: bool = True  # False: a needed column is missing or it is too long: rows unused
+    complete: bool = True  # False: a needed column is missing: its rows are not used
 
     def has(self, column: str) -> bool:
         return column in self.headings or column in self.fields
@@ -68,6 +70,7 @@ class ReadWorkbook:
     sheets: dict[str, SheetRows] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     readable: bool = True  # False: the file itself was refused; nothing was read
+    rows_read: int = 0  # in all the sheets, headings and blank rows included
 
     def refuse(self, message: str, fix: str = "") -> ReadWorkbook:
         self.problems.append(Problem(FILE, None, "", message, fix))
@@ -119,6 +122,17 @@ def read_upload(data: bytes, file_name: str) -> ReadWorkbook:
         )
     try:
         _read_archive(archive, entries, data, name, extension, result)
+    except TooManyRows as exc:
+        result.sheets.clear()
+        result.problems.clear()
+        return result.refuse(
+            f"“{name}” has more than {fmt.MAX_ROWS:,} rows in all its sheets (reading "
+            f"stopped at row {exc.row:,} of the {exc.sheet} sheet): a plan this large cannot "
+            "be imported in one go.",
+            "Split it into several workbooks, each with the Plan sheet: for example the "
+            "objectives and actions in one, then the updates in others. An import never "
+            "deletes, so each adds to what the one before saved.",
+        )
     except Damaged:
         # A flipped byte or a cut-off download shows only when a part is unpacked.
         result.sheets.clear()
@@ -146,6 +160,23 @@ DAMAGED_MESSAGE = "“{name}” is damaged: it cannot be opened."
 
 class Damaged(Exception):
     """A part of the zip could not be unpacked."""
+
+
+class TooManyRows(Exception):
+    """Reading went past the rows a workbook may have in all."""
+
+    def __init__(self, sheet: str, row: int):
+        self.sheet, self.row = sheet, row
+        super().__init__(f"{sheet} row {row}")
+
+
+def _counted(rows, title: str, result: ReadWorkbook):
+    """The sheet's rows, counted against the workbook's rows in all."""
+    for number, values in enumerate(rows, start=1):
+        result.rows_read += 1
+        if result.rows_read > fmt.MAX_ROWS:
+            raise TooManyRows(title, number)
+        yield values
 
 
 def _unpack(archive: zipfile.ZipFile, entry, size: int = -1) -> bytes:
@@ -270,6 +301,8 @@ def _read_xlsx(data: bytes, result: ReadWorkbook) -> None:
                 continue
             worksheet.reset_dimensions()  # do not trust the size the file declares
             _take_sheet(sheet, title, _worksheet_rows(worksheet), result)
+    except TooManyRows:
+        raise
     except Exception:  # noqa: BLE001
         result.refuse(
             "Part of the workbook could not be read.",
@@ -428,6 +461,7 @@ def _take_sheet(sheet: fmt.Sheet, title: str, rows, result: ReadWorkbook) -> Non
         )
         return
     read = SheetRows(sheet, title)
+    rows = _counted(rows, title, result)
     headings_row = next(rows, None)
     if headings_row is None or all(_blank(v) for v in headings_row):
         later = itertools.islice(rows, fmt.MAX_ROWS)
@@ -441,19 +475,6 @@ def _take_sheet(sheet: fmt.Sheet, title: str, rows, result: ReadWorkbook) -> Non
         return
     result.sheets[sheet.name] = read
     for number, values in enumerate(rows, start=2):
-        if number > fmt.MAX_ROWS:
-            read.complete = False  # not worked through: the person must split it anyway
-            result.problems.append(
-                Problem(
-                    title,
-                    None,
-                    "",
-                    f"The sheet has more than {fmt.MAX_ROWS:,} rows; reading stopped there.",
-                    "A plan this large cannot be imported in one go: split it into several "
-                    "workbooks.",
-                )
-            )
-            break
         row = {}
         for column, index in positions.items():
             value = values[index] if index < len(values) else None

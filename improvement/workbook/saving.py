@@ -57,12 +57,15 @@ def changed_fields(instance: models.Model) -> list[str]:
     for field in instance._meta.concrete_fields:
         if field.primary_key:
             continue
+        value = getattr(instance, field.attname)
         if field.is_relation and field.is_cached(instance):
+            # Set to an object that was new when it was set: its id has come since.
             related = field.get_cached_value(instance)
-            if related is not None and related.pk is None:
-                names.append(field.name)  # now a new object, saved just before this
+            value = None if related is None else related.pk
+            if value is None and related is not None:
+                names.append(field.name)  # still to be saved: Django will refuse it
                 continue
-        if read is None or getattr(instance, field.attname) != read.get(field.attname):
+        if read is None or value != read.get(field.attname):
             names.append(field.name)
     return names
 

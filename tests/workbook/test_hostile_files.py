@@ -142,11 +142,13 @@ def test_100000_rows_stop_at_the_row_cap_with_a_message(importing, work):
     problems = importing(data)
 
     assert [p.message for p in problems] == [
-        f"The sheet has more than {fmt.MAX_ROWS:,} rows; reading stopped there."
+        f"“plan.xlsx” has more than {fmt.MAX_ROWS:,} rows in all its sheets (reading stopped "
+        f"at row {fmt.MAX_ROWS - 4:,} of the Objectives sheet): a plan this large cannot be "
+        "imported in one go."
     ]
-    assert "split it" in problems[0].fix
-    # The Plan sheet's 5 rows, then the headings and the rows up to the cap, one over.
-    assert work.rows == {0: 5, 1: fmt.MAX_ROWS + 1}
+    assert "Split it into several workbooks" in problems[0].fix
+    # The Plan sheet's 5 rows, then the Objectives sheet's up to the cap, and one more.
+    assert work.rows == {0: 5, 1: fmt.MAX_ROWS - 4}
     # The sheet has no <dimension>, so it is copied once to give it one (reader.py);
     # parsing it stopped at the cap: the rest of the 100,000 rows were never unpacked.
     parsed = work.unpacked - sheet_bytes
@@ -157,8 +159,16 @@ def test_100000_csv_rows_stop_at_the_row_cap_too(importing, work):
     objectives = "Reference,Title\n" + "".join(f"{i},Objective {i}\n" for i in range(100_000))
     plan = "Field,Value\nSlug,big-2025\nTitle,Big\nOrganisation,A council\nKind,Action plan\n"
     problems = importing(csv_zip({"Plan.csv": plan, "Objectives.csv": objectives}), "plan.zip")
-    assert f"more than {fmt.MAX_ROWS:,} rows" in messages(problems)
-    assert work.rows == {0: 5, 1: fmt.MAX_ROWS + 1}
+    assert f"more than {fmt.MAX_ROWS:,} rows in all its sheets" in messages(problems)
+    assert work.rows == {0: 5, 1: fmt.MAX_ROWS - 4}
+
+
+def test_the_row_cap_counts_the_rows_of_all_the_sheets_together(importing, monkeypatch):
+    monkeypatch.setattr(fmt, "MAX_ROWS", 10)
+    # Plan 5 rows, Objectives 3, Actions 4: the 11th row read is row 3 of Actions.
+    [problem] = importing(xlsx(minimal_sheets()))
+    assert "more than 10 rows in all its sheets" in problem.message
+    assert "row 3 of the Actions sheet" in problem.message
 
 
 def test_formulas_are_reported_cell_by_cell_never_worked_out(importing):

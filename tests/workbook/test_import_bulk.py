@@ -112,3 +112,17 @@ def test_what_is_saved_in_bulk_is_what_save_would_have_saved(administrator, edit
     assert (latest.history_type, latest.history_user) == ("~", administrator)
     assert [d.user.username for d in latest.delegates.all()] == ["editor-user"]
     assert [u.username for u in action.delegates.all()] == ["editor-user"]
+
+
+def test_a_stored_objective_moves_to_a_section_new_in_the_same_workbook(administrator):
+    sheets = minimal_sheets()
+    confirm(xlsx(sheets), administrator)
+    sheets["Sections"] = [["Title"], ["Workforce and training"]]
+    sheets["Objectives"] = [["Reference", "Section"], ["1", "Workforce and training"]]
+
+    _, result = confirm(xlsx(sheets), administrator)
+
+    objective = Objective.objects.get(plan=result.plan, reference="1")
+    assert objective.section.title == "Workforce and training"
+    assert objective.title == "Workforce"  # a column left out keeps what is stored
+    assert objective.history.first().section_id == objective.section_id
