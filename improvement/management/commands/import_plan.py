@@ -2,8 +2,11 @@
 (.xlsx), a .zip of its CSV files, or a folder of them (as `export_plan --csv-dir` writes).
 
 Prints what the import does, row by row, and every problem; all or nothing, and the
-exit status is non-zero when there is any problem. On the command line no role is
-needed; `--user` names who the changes are recorded as made by.
+exit status is non-zero when there is any problem (a damaged or unreadable file too). On
+the command line no role is needed and history may be imported as an administrator
+imports it (updates in anyone's name, dated before today: marked as corrections);
+`--user` names who the changes are recorded as made by, and who a new update with a
+blank "Recorded by" is by.
 """
 
 import io
