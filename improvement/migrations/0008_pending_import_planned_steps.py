@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('improvement', '0006_report_cover_and_key_phrase'),
+        ('improvement', '0007_house_style_and_board_packs'),
     ]
 
     operations = [
