@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from improvement.views import actions, dashboard, mine, plans, progress, reports, work, workbook
+from improvement.views import (
+    actions,
+    dashboard,
+    mine,
+    objectives,
+    plans,
+    progress,
+    reports,
+    work,
+    workbook,
+)
 
 urlpatterns = [
     path("dashboard/", dashboard.dashboard_page, name="dashboard"),
@@ -15,6 +25,7 @@ urlpatterns = [
     path("plans/<slug:slug>/exceptions/", reports.plan_exceptions, name="plan-exceptions"),
     path("reports/archive/", reports.report_archive, name="report-archive"),
     path("reports/archive/<int:pk>/", reports.saved_report_download, name="saved-report-download"),
+    path("objectives/", objectives.objective_list, name="objective-list"),
     path("objectives/<int:pk>/", work.objective_detail, name="objective-detail"),
     path("objectives/<int:pk>/update/", progress.objective_update, name="objective-update"),
     path("actions/", actions.action_list, name="action-list"),

@@ -241,10 +241,12 @@ def _objective(state: ObjectiveState, labels: dict) -> ReportObjective:
         section=objective.section.title if objective.section else "",
         status=state.status,
         status_label=_label(state.status, labels),
+        # The reason with its coverage ("Evidence: 5 of 6 actions rated; 1 overdue.").
         reason=(
-            state.derived.reason
+            state.derived.explanation
             if state.basis != "assessment"
-            else f"The assessment as at {state.assessed_update.as_at:%-d %B %Y}."
+            else f"The assessment as at {state.assessed_on:%-d %B %Y}."
+            + (" It is stale." if state.assessed_stale else "")
         ),
         assessed_label=_label(state.assessed, labels) if state.assessed else "",
         assessment_kinder=state.assessment_kinder,
@@ -362,7 +364,7 @@ def progress_report(plan: Plan, as_at: date) -> ProgressReport:
         summary=summary,
         status=state.status,
         status_label=_label(state.status, labels),
-        status_reason=state.rollup.reason,
+        status_reason=state.rollup.explanation,
         objectives=[_objective(o, labels) for o in state.objectives],
         measures=[_measure(m, labels) for m in measures],
         objective_term=term,

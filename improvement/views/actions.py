@@ -23,7 +23,10 @@ def action_list(request: HttpRequest) -> HttpResponse:
     form = AsAtForm(request.GET)
     as_at = form.as_at_date
     filters = ActionFilter(
-        request.GET or None, queryset=actions_as_at(request.user, as_at), user=request.user
+        request.GET or None,
+        queryset=actions_as_at(request.user, as_at),
+        user=request.user,
+        as_at=as_at,
     )
     table = ActionTable(filters.qs, query_string=form.query_string)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)

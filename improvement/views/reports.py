@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from improvement.dashboard import previous_period
 from improvement.forms import DATE_FORMATS, AsAtForm
 from improvement.models import Plan, ReportingPeriod, SavedReport
+from improvement.periods import previous_period
 from improvement.permissions import get_visible_or_404, require
 from improvement.reports import html, pdf, spreadsheet, word
 from improvement.reports.assembly import exceptions_report, progress_report
@@ -126,8 +126,9 @@ class ReportForm(AsAtForm):
         help_text="Changes since the end of the period.",
     )
 
-    def __init__(self, data=None, *, kind: str = Kind.PROGRESS):
+    def __init__(self, data=None, *, kind: str = Kind.PROGRESS, plan: Plan | None = None):
         super().__init__(data, with_since=kind == Kind.EXCEPTIONS)
+        self.plan = plan
         self.fields["as_at"].help_text = "Every status as it stood at the end of this day."
         self.fields["period"].queryset = _periods()
         if kind == Kind.EXCEPTIONS:
@@ -173,7 +174,7 @@ class ReportForm(AsAtForm):
             chosen = self._chosen_since(self.cleaned_data)
             if chosen is not None:
                 return chosen
-        previous = previous_period(self.as_at_date)
+        previous = previous_period(self.plan, self.as_at_date)
         return previous.end if previous else None
 
 
@@ -217,7 +218,7 @@ def _report_page(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     fmt = request.GET.get("format") or Format.HTML
     if fmt not in Format.values:
         return HttpResponseBadRequest("Choose a format: html, docx, pdf, xlsx or csv.")
-    form = ReportForm(request.GET, kind=kind)
+    form = ReportForm(request.GET, kind=kind, plan=plan)
     context = {"plan": plan, "kind": kind, "form": form, "report": None}
     if form.is_bound and not form.is_valid():
         # No report for a date that is not a date: say so next to the field.
