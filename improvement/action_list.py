@@ -147,9 +147,11 @@ class ActionFilter(django_filters.FilterSet):
                 sign_off__isnull=True,
                 as_at__gte=period.start,
             )
+            # Spelt out for NULL (never reported on): a negated lookup on an annotation
+            # would leave those out.
             quiet |= (
                 Q(objective__plan_id__in=plan_ids)
-                & ~Q(last_update_on__gte=period.start)
+                & (Q(last_update_on__isnull=True) | Q(last_update_on__lt=period.start))
                 & ~Exists(waiting)
             )
         return queryset.filter(quiet & ~Q(current_status=Status.COMPLETE.value))

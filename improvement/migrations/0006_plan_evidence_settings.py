@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalplan',
             name='minimum_rated',
-            field=models.PositiveSmallIntegerField(default=50, help_text='Below this share of rated children a status is “Not enough updates”. 0 to 100.', validators=[django.core.validators.MinValueValidator(0, 'Enter a share from 0 to 100%.'), django.core.validators.MaxValueValidator(100, 'Enter a share from 0 to 100%.')], verbose_name='minimum share rated (%)'),
+            field=models.SmallIntegerField(default=50, help_text='Below this share of rated children a status is “Not enough updates”. 0 to 100.', validators=[django.core.validators.MinValueValidator(0, 'Enter a share from 0 to 100%%.'), django.core.validators.MaxValueValidator(100, 'Enter a share from 0 to 100%%.')], verbose_name='minimum share rated (%)'),
         ),
         migrations.AddField(
             model_name='historicalplan',
@@ -26,12 +26,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalplan',
             name='staleness_periods',
-            field=models.PositiveSmallIntegerField(default=2, help_text='A status whose latest evidence is older than this many reporting periods is flagged stale. 1 to 24.', validators=[django.core.validators.MinValueValidator(1, 'Enter at least 1 reporting period.'), django.core.validators.MaxValueValidator(24, 'Enter at most 24 reporting periods.')], verbose_name='evidence is stale after (reporting periods)'),
+            field=models.SmallIntegerField(default=2, help_text='A status whose latest evidence is older than this many reporting periods is flagged stale. 1 to 24.', validators=[django.core.validators.MinValueValidator(1, 'Enter at least 1 reporting period.'), django.core.validators.MaxValueValidator(24, 'Enter at most 24 reporting periods.')], verbose_name='evidence is stale after (reporting periods)'),
         ),
         migrations.AddField(
             model_name='plan',
             name='minimum_rated',
-            field=models.PositiveSmallIntegerField(default=50, help_text='Below this share of rated children a status is “Not enough updates”. 0 to 100.', validators=[django.core.validators.MinValueValidator(0, 'Enter a share from 0 to 100%.'), django.core.validators.MaxValueValidator(100, 'Enter a share from 0 to 100%.')], verbose_name='minimum share rated (%)'),
+            field=models.SmallIntegerField(default=50, help_text='Below this share of rated children a status is “Not enough updates”. 0 to 100.', validators=[django.core.validators.MinValueValidator(0, 'Enter a share from 0 to 100%%.'), django.core.validators.MaxValueValidator(100, 'Enter a share from 0 to 100%%.')], verbose_name='minimum share rated (%)'),
         ),
         migrations.AddField(
             model_name='plan',
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='plan',
             name='staleness_periods',
-            field=models.PositiveSmallIntegerField(default=2, help_text='A status whose latest evidence is older than this many reporting periods is flagged stale. 1 to 24.', validators=[django.core.validators.MinValueValidator(1, 'Enter at least 1 reporting period.'), django.core.validators.MaxValueValidator(24, 'Enter at most 24 reporting periods.')], verbose_name='evidence is stale after (reporting periods)'),
+            field=models.SmallIntegerField(default=2, help_text='A status whose latest evidence is older than this many reporting periods is flagged stale. 1 to 24.', validators=[django.core.validators.MinValueValidator(1, 'Enter at least 1 reporting period.'), django.core.validators.MaxValueValidator(24, 'Enter at most 24 reporting periods.')], verbose_name='evidence is stale after (reporting periods)'),
         ),
         migrations.AddConstraint(
             model_name='plan',

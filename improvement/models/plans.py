@@ -23,8 +23,8 @@ class PlanKind(models.TextChoices):
 
 PERCENT = [MinValueValidator(1), MaxValueValidator(100)]
 SHARE = [
-    MinValueValidator(0, "Enter a share from 0 to 100%."),
-    MaxValueValidator(100, "Enter a share from 0 to 100%."),
+    MinValueValidator(0, "Enter a share from 0 to 100%%."),
+    MaxValueValidator(100, "Enter a share from 0 to 100%%."),
 ]
 STALENESS = [
     MinValueValidator(1, "Enter at least 1 reporting period."),
@@ -102,13 +102,15 @@ class Plan(models.Model):
         default=True,
         help_text="Work past its due date and not complete counts as at risk in the roll-up.",
     )
-    minimum_rated = models.PositiveSmallIntegerField(
+    # Plain (not positive) integers: our validators, not the form's generic "at least 0",
+    # speak for a negative value; the check constraints below hold the range.
+    minimum_rated = models.SmallIntegerField(
         "minimum share rated (%)",
         default=50,
         validators=SHARE,
         help_text="Below this share of rated children a status is “Not enough updates”. 0 to 100.",
     )
-    staleness_periods = models.PositiveSmallIntegerField(
+    staleness_periods = models.SmallIntegerField(
         "evidence is stale after (reporting periods)",
         default=2,
         validators=STALENESS,
