@@ -261,6 +261,36 @@ PLAN = Sheet(
             "measures_in_rollup",
             default=False,
         ),
+        Column(
+            "Overdue counts as at risk",
+            YES_NO,
+            False,
+            "Yes: work past its due date and not complete counts as at risk in the roll-up. "
+            "Blank: Yes.",
+            "Yes",
+            "overdue_at_risk",
+            default=True,
+        ),
+        Column(
+            "Minimum share rated (%)",
+            WHOLE,
+            False,
+            "Below this share of rated actions (or objectives) a status is “Not enough "
+            "updates”, not a colour. 0 to 100. Blank: 50.",
+            "50",
+            "minimum_rated",
+            default=50,
+        ),
+        Column(
+            "Stale after (reporting periods)",
+            WHOLE,
+            False,
+            "Evidence older than this many reporting periods is flagged stale. 1 to 24. "
+            "Blank: 2.",
+            "2",
+            "staleness_periods",
+            default=2,
+        ),
         *_key_columns(),
     ),
     fields=True,
