@@ -98,10 +98,8 @@ class DashboardForm(AsAtForm):
 
     def value(self, name: str):
         """A filter's valid value (None when missing or invalid: that filter is not applied)."""
-        if not self.is_bound or name in self.errors:
+        if not self.is_bound or name in self.errors:  # `errors` cleans the form once
             return None
-        if not hasattr(self, "cleaned_data"):
-            self.is_valid()
         return self.cleaned_data.get(name) or None
 
     @property

@@ -57,8 +57,9 @@ def staleness_words(plan: Plan) -> str:
 _NUMBERS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 
 
-def current_period(plan: Plan, day: date) -> ReportingPeriod | None:
-    """The plan's period containing `day` (the one updates made that day belong to)."""
+def current_period(plan: Plan | None, day: date) -> ReportingPeriod | None:
+    """The plan's period containing `day` (the one updates made that day belong to);
+    `plan` None: the periods every plan shares today (for a page about many plans)."""
     return ReportingPeriod.current(day)
 
 
@@ -69,7 +70,8 @@ def current_periods(plans: Iterable[Plan], day: date) -> dict[int, ReportingPeri
 
 
 def previous_period(plan: Plan | None, as_at: date) -> ReportingPeriod | None:
-    """The plan's latest reporting period that ended before `as_at`."""
+    """The plan's latest reporting period that ended before `as_at` (`plan` None: as in
+    `current_period`)."""
     return ReportingPeriod.objects.filter(end__lt=as_at).order_by("-end").first()
 
 

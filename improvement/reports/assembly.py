@@ -35,7 +35,7 @@ KIND_NOUNS = {
     PlanKind.SERVICE_REVIEW: "improvement plan",
     PlanKind.PERFORMANCE_PLAN: "performance plan",
 }
-ARROWS = {"better": "↑", "worse": "↓", "same": "→"}
+ARROWS = {"better": "↑", "worse": "↓", "same": "→", "up": "↑", "down": "↓"}
 # A change of status is shown with an arrow (or mark) AND its word, never the mark alone.
 CHANGE_MARKS = {"better": "↑", "worse": "↓", "completed": "✓", "new": "★", "no status": "–"}
 ONE_ACTION = {
