@@ -285,8 +285,7 @@ PLAN = Sheet(
             "Stale after (reporting periods)",
             WHOLE,
             False,
-            "Evidence older than this many reporting periods is flagged stale. 1 to 24. "
-            "Blank: 2.",
+            "Evidence older than this many reporting periods is flagged stale. 1 to 24. Blank: 2.",
             "2",
             "staleness_periods",
             default=2,
