@@ -99,6 +99,17 @@ def status_word(status: "str | Status | Verdict | None", labels: dict | None = N
     return labels.get(status, status.label) if labels else status.label
 
 
+def status_style(status) -> str:
+    """How a status is drawn: its colour; "none" for no status; "not-enough" for not
+    enough updates (a pattern, never a colour)."""
+    status = as_status(status)
+    if status is None:
+        return "none"
+    if status == NOT_ENOUGH_UPDATES:
+        return "not-enough"
+    return COLOURS[status]
+
+
 def status_words_compared(status, labels: dict | None = None) -> str:
     """Where plans are compared: the plan's own word with the standard one in brackets
     when they differ ("Amber (At risk)"), so plans with different keys line up."""

@@ -5,23 +5,13 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from improvement.status import (
-    COLOURS,
-    NOT_ENOUGH_UPDATES,
-    as_status,
-    status_word,
-    status_words_compared,
-)
+from improvement.status import as_status, status_style, status_word, status_words_compared
 
 register = template.Library()
 
 
 def _style(status) -> str:
-    if status is None:
-        return "none"
-    if status == NOT_ENOUGH_UPDATES:
-        return "not-enough"
-    return COLOURS[status]
+    return status_style(status)
 
 
 @register.simple_tag

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('improvement', '0005_update_correction'),
+        ('improvement', '0006_report_cover_and_key_phrase'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('improvement', '0006_plan_evidence_settings'),
-        ('metrics', '0001_initial'),
+        ('improvement', '0007_plan_evidence_settings'),
+        ('metrics', '0002_remove_hand_entered_values_of_fed_measures'),
         ('workforce', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
