@@ -61,6 +61,7 @@ from improvement.history import (
 from improvement.models import Plan, PlanKind
 from improvement.status import (
     DISPLAY_ORDER,
+    NOT_ENOUGH_UPDATES,
     SEVERITY,
     Status,
     as_status,
@@ -220,10 +221,24 @@ def standard_key(labels: dict | None = None, entries: dict | None = None) -> dic
     return {s: key_line(s, labels or {}, entries or {}) for s in key_order()}
 
 
+NOT_ENOUGH_MEANING = (
+    "Too few of the actions (or objectives) beneath it are rated to give a status: below "
+    "the plan's minimum share. Not a colour."
+)
+
+
 def key_for(shown: list[ReportStatus], overdue: bool, lines: dict) -> list[KeyLine]:
     """The key lines of the statuses a report shows, in key order; the Overdue flag last."""
     codes = {s.code for s in shown}
     used = [lines[s] for s in key_order() if (s.value if s else "") in codes]
+    if NOT_ENOUGH_UPDATES.value in codes:
+        used.append(
+            KeyLine(
+                label=NOT_ENOUGH_UPDATES.label,
+                meaning=NOT_ENOUGH_MEANING,
+                status=report_status(NOT_ENOUGH_UPDATES, {}),
+            )
+        )
     if overdue:
         used.append(KeyLine(label="Overdue", meaning=OVERDUE_MEANING))
     return used
