@@ -219,8 +219,11 @@ def build_dashboard(
     plan_list = [s.plan for s in now]
     links = _Links(as_at, owner.pk if owner is not None else None)
 
-    comparisons = _comparisons(now, as_at, since=since, period=compare_with)
-    strips = _strips(plan_list, as_at)
+    # Each plan's state at each date, worked out once: the default comparison (the end of
+    # the previous period) is also the last cell of the history strip.
+    known: dict[date, dict[int, PlanState]] = {as_at: {s.plan.pk: s for s in now}}
+    strips = _strips(plan_list, as_at, known)
+    comparisons = _comparisons(now, as_at, known, since=since, period=compare_with)
     current = periods.current_periods(plan_list, as_at)
     by_plan: dict[int, list[MeasureState]] = defaultdict(list)
     measures = Measure.objects.filter(plan__in=plan_list)
@@ -381,8 +384,23 @@ def _moved_query(comparison: Comparison, direction: str) -> dict:
     }
 
 
+def _states_at(known: dict, on: date, plan_ids) -> dict[int, PlanState]:
+    """The plans' states at the end of `on`, working out only those not yet known."""
+    have = known.setdefault(on, {})
+    missing = [pk for pk in plan_ids if pk not in have]
+    if missing:
+        for state in plan_states_as_at(Plan.objects.filter(pk__in=missing), on, summary=True):
+            have[state.plan.pk] = state
+    return {pk: have[pk] for pk in plan_ids if pk in have}
+
+
 def _comparisons(
-    now: list[PlanState], as_at: date, *, since: date | None, period: ReportingPeriod | None
+    now: list[PlanState],
+    as_at: date,
+    known: dict,
+    *,
+    since: date | None,
+    period: ReportingPeriod | None,
 ) -> dict[int, Comparison]:
     """Each plan's comparison: with the chosen date or period, else with the end of its
     own previous reporting period; the states before are worked out once per date."""
@@ -424,9 +442,7 @@ def _comparisons(
         result[plan.pk] = comparison
     by_pk = {s.plan.pk: s for s in now}
     for on, some in wanted.items():
-        for before in plan_states_as_at(
-            Plan.objects.filter(pk__in=[p.pk for p in some]), on, summary=True
-        ):
+        for before in _states_at(known, on, [p.pk for p in some]).values():
             comparison = result[before.plan.pk]
             comparison.changes = changes_between(before, by_pk[before.plan.pk])
             if not comparison.changes:
@@ -438,7 +454,7 @@ def _period_words(period: ReportingPeriod) -> str:
     return f"{period.name} (to {period.end:%-d %B %Y})"
 
 
-def _strips(plans: list[Plan], as_at: date) -> dict[int, dict[int, list[StripCell]]]:
+def _strips(plans: list[Plan], as_at: date, known: dict) -> dict[int, dict[int, list[StripCell]]]:
     """Each objective's status at the end of each of its plan's last six reporting
     periods, oldest first: plan -> objective -> cells."""
     ends = periods.list_period_ends(plans, as_at, STRIP_LENGTH)
@@ -449,9 +465,7 @@ def _strips(plans: list[Plan], as_at: date) -> dict[int, dict[int, list[StripCel
     result: dict[int, dict[int, list[StripCell]]] = defaultdict(lambda: defaultdict(list))
     for on in sorted(wanted):
         plan_periods = wanted[on]
-        for state in plan_states_as_at(
-            Plan.objects.filter(pk__in=list(plan_periods)), on, summary=True
-        ):
+        for state in _states_at(known, on, list(plan_periods)).values():
             cells = result[state.plan.pk]
             for o in state.objectives:
                 cells[o.objective.pk].append(StripCell(plan_periods[state.plan.pk], o.status))
