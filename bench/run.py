@@ -347,10 +347,11 @@ def measure(runs: int) -> dict:
     from django.urls import NoReverseMatch, reverse
     from django.utils import timezone
 
-    from improvement.dashboard import build_dashboard, previous_period
+    from improvement.dashboard import build_dashboard
     from improvement.history import plan_states_as_at
     from improvement.management.commands.generate_demo_data import PLAN_PREFIX
     from improvement.models import Plan
+    from improvement.periods import previous_period
     from metrics.models import Measure
 
     User = get_user_model()
@@ -414,7 +415,7 @@ def measure(runs: int) -> dict:
 
     # The raw SQL floor, and the dashboard's own numbers to check it against.
     today = timezone.localdate()
-    compare = previous_period(today)
+    compare = previous_period(None, today)
     dates = [today] + ([compare.end] if compare else [])
     ok = True
     for day in dates:

@@ -277,6 +277,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "improvement.status.Status",
+        "RolledUpStatusEnum": "improvement.status.ROLLED_UP_CHOICES",
         "TrendEnum": "improvement.api.serializers.TREND_CHOICES",
     },
 }

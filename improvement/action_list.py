@@ -5,11 +5,13 @@ database and the page's query count does not grow with the data."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import django_filters
 import django_tables2 as tables
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
@@ -17,6 +19,7 @@ from improvement.forms import DATE_FORMATS
 from improvement.history import with_status_as_at
 from improvement.models import Action, Objective, Plan, ProgressUpdate, ReportingPeriod, Section
 from improvement.paging import BoundedPaging
+from improvement.periods import current_periods, stale_before
 from improvement.status import Status, status_word
 from improvement.templatetags.tracker import status_tag
 
@@ -25,6 +28,10 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 
 
 class ActionFilter(django_filters.FilterSet):
+    organisation = django_filters.ChoiceFilter(
+        field_name="objective__plan__organisation", label="Organisation",
+        empty_label="All organisations",
+    )  # fmt: skip
     plan = django_filters.ModelChoiceFilter(
         field_name="objective__plan", queryset=Plan.objects.none(), label="Plan",
         empty_label="All plans",
@@ -48,6 +55,18 @@ class ActionFilter(django_filters.FilterSet):
         label="Overdue",
         empty_label="Either",
     )
+    rated = django_filters.ChoiceFilter(
+        choices=[("yes", "Rated"), ("no", "Not rated")], method="filter_rated",
+        label="Rated", empty_label="Either",
+    )  # fmt: skip
+    stale = django_filters.ChoiceFilter(
+        choices=[("yes", "Stale"), ("no", "Not stale")], method="filter_stale",
+        label="Stale", empty_label="Either",
+    )  # fmt: skip
+    not_updated = django_filters.ChoiceFilter(
+        choices=[("yes", "No update this period")], method="filter_not_updated",
+        label="This period", empty_label="Updated or not",
+    )  # fmt: skip
     due_after = django_filters.DateFilter(
         field_name="due_date", lookup_expr="gte", label="Due from",
         input_formats=DATE_FORMATS, widget=DATE_WIDGET,
@@ -66,9 +85,16 @@ class ActionFilter(django_filters.FilterSet):
         model = Action
         fields = []
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, as_at, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user, self.as_at = user, as_at
         plans = Plan.objects.visible_to(user)
+        self.filters["organisation"].extra["choices"] = [
+            (o, o)
+            for o in plans.order_by("organisation")
+            .values_list("organisation", flat=True)
+            .distinct()
+        ]
         self.filters["plan"].queryset = plans
         self.filters["section"].queryset = Section.objects.filter(plan__in=plans).select_related(
             "plan"
@@ -89,6 +115,47 @@ class ActionFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(is_overdue=value == "yes")
+
+    def filter_rated(self, queryset, name, value):
+        rated = ~Q(current_status="")
+        return queryset.filter(rated if value == "yes" else ~rated)
+
+    def filter_stale(self, queryset, name, value):
+        """Not complete, and the latest update dated before its plan's staleness cut-off
+        (the rule of `rollup.is_stale`, in SQL; one condition per distinct cut-off)."""
+        plans_by_cutoff: dict = defaultdict(list)
+        for plan in Plan.objects.visible_to(self.user).only("pk", "staleness_periods"):
+            plans_by_cutoff[stale_before(plan, self.as_at)].append(plan.pk)
+        stale = Q(pk__in=[])
+        for cutoff, plan_ids in plans_by_cutoff.items():
+            stale |= Q(objective__plan_id__in=plan_ids, last_update_on__lt=cutoff)
+        stale &= ~Q(current_status=Status.COMPLETE.value)
+        return queryset.filter(stale if value == "yes" else ~stale)
+
+    def filter_not_updated(self, queryset, name, value):
+        """Not complete, and nothing reported (counted, or waiting for sign-off) since its
+        plan's current period started (`dashboard.not_yet_updated`, in SQL)."""
+        plans = list(Plan.objects.visible_to(self.user).only("pk"))
+        plans_by_period: dict = defaultdict(list)
+        for plan_id, period in current_periods(plans, self.as_at).items():
+            if period is not None:
+                plans_by_period[period].append(plan_id)
+        quiet = Q(pk__in=[])
+        for period, plan_ids in plans_by_period.items():
+            waiting = ProgressUpdate.objects.filter(
+                action=OuterRef("pk"),
+                needs_sign_off=True,
+                sign_off__isnull=True,
+                as_at__gte=period.start,
+            )
+            # Spelt out for NULL (never reported on): a negated lookup on an annotation
+            # would leave those out.
+            quiet |= (
+                Q(objective__plan_id__in=plan_ids)
+                & (Q(last_update_on__isnull=True) | Q(last_update_on__lt=period.start))
+                & ~Exists(waiting)
+            )
+        return queryset.filter(quiet & ~Q(current_status=Status.COMPLETE.value))
 
     def filter_updated_since(self, queryset, name, value):
         return queryset.filter(last_update_on__gte=value)

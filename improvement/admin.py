@@ -199,6 +199,10 @@ class PlanAdmin(PlanScoped, _StatesOnPage, HistoryAdmin):
         ("Dates", {"fields": ["start_date", "end_date"]}),
         ("Roll-up", {"fields": ["rollup_rule", "off_track_threshold", "at_risk_threshold"]}),
         (
+            "Evidence a status needs",
+            {"fields": ["overdue_at_risk", "minimum_rated", "staleness_periods"]},
+        ),
+        (
             "Who and how",
             {"fields": ["editors", "restricted", "requires_sign_off", "objective_term"]},
         ),

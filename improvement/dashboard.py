@@ -1,22 +1,59 @@
-"""The director's dashboard: every plan the user may read, as at a date, compared with
-the end of an earlier reporting period. A fixed number of queries whatever the size:
-the plans' states at both dates and their measures' states.
+"""The director's dashboard: what is red, why, and what changed.
+
+Every plan the user may read (narrowed by organisation, plan, owner and status), as at a
+date: its status in its own words with its coverage, its objectives and actions counted
+by status, what is overdue or stale, its measures off target, a tile per objective with
+the objective's status at the end of each of the last six reporting periods, and what
+moved since an earlier date or period (each plan's previous period by default). Every
+count is a link to the action list or the objective list filtered to exactly those
+items; the links are built here, once per plan, never in a template.
+
+The number of queries is fixed whatever the size of the plans: their states at the
+as-at date, at each date compared with and at each period end in the history strips
+(one set per distinct date, not per plan: today every plan shares the same periods),
+and the measures' states.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlencode
 
-from improvement.history import Change, PlanState, changes_between, plan_states_as_at
-from improvement.models import Plan, ReportingPeriod
-from improvement.status import DISPLAY_ORDER, Status
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import Truncator
+
+from improvement import periods
+from improvement.history import (
+    ActionState,
+    Change,
+    ObjectiveState,
+    PlanState,
+    action_coverage,
+    changes_between,
+    plan_states_as_at,
+)
+from improvement.models import Plan, ReportingPeriod, Section
+from improvement.rollup import Coverage
+from improvement.status import DISPLAY_ORDER, NOT_ENOUGH_UPDATES, Status, is_rated
 from metrics.models import Measure
 from metrics.selectors import MeasureState, measure_states
 
-OFF_TARGET = {Status.AT_RISK, Status.OFF_TRACK}
-DIRECTIONS = ["worse", "better", "completed", "new", "no status"]
+OFF_TARGET = [Status.OFF_TRACK, Status.AT_RISK]
+DIRECTIONS = ["worse", "not enough updates", "better", "completed", "new", "no status"]
+STRIP_LENGTH = 6
+SHORT_TITLE_WORDS = 10
+_PK = 2_147_483_000  # a stand-in id, to build many detail links from one reverse()
+
+
+@dataclass
+class Link:
+    """A count and the list of exactly the items counted."""
+
+    count: int
+    url: str
 
 
 @dataclass
@@ -24,77 +61,415 @@ class Segment:
     status: Status | None
     count: int
     percent: float
+    url: str
+
+
+@dataclass
+class StripCell:
+    period: ReportingPeriod
+    status: object  # Status, NOT_ENOUGH_UPDATES or None
+
+
+@dataclass
+class Tile:
+    state: ObjectiveState
+    url: str
+    short_title: str
+    strip: list[StripCell] = field(default_factory=list)
+
+
+@dataclass
+class TileGroup:
+    section: Section | None
+    tiles: list[Tile]
+
+
+@dataclass
+class Comparison:
+    """What the plan is compared with, and what moved; `message` says why there is
+    nothing to compare with, when there is not."""
+
+    on: date | None
+    label: str
+    as_at: date | None = None
+    changes: list[Change] = field(default_factory=list)
+    message: str = ""
+    direction_links: list[tuple[str, Link]] = field(default_factory=list)
 
 
 @dataclass
 class DashboardRow:
     state: PlanState
-    changes: list[Change]
+    actions: list[ActionState]
+    groups: list[TileGroup]
     measures: list[MeasureState]
-    not_yet_updated: int
+    comparison: Comparison
+    not_yet_updated: Link
+    segments: list[Segment]
+    action_total: Link
+    action_rated: Link
+    overdue: Link
+    stale_actions: Link
+    objective_total: Link
+    objective_statuses: list[tuple[object, Link]]
+    objective_rated: Link
+    objective_unrated: Link
+    objective_not_enough: Link
+    objective_overdue: Link
+    objective_stale: Link
+    measure_links: list[tuple[Status, Link]]
 
     @property
     def plan(self) -> Plan:
         return self.state.plan
 
     @property
-    def bar(self) -> list[Segment]:
-        """The action counts by status, as segments of a stacked bar."""
-        total = len(self.state.actions)
-        counts = [(s, self.state.action_count(s)) for s in DISPLAY_ORDER]
-        counts.append((None, self.state.unrated_action_count))
-        return [Segment(s, n, n * 100 / total) for s, n in counts if n]
+    def action_coverage(self) -> Coverage:
+        return action_coverage(self.actions)
 
     @property
     def measures_off_target(self) -> int:
-        return sum(1 for m in self.measures if m.status in OFF_TARGET)
+        return sum(link.count for _, link in self.measure_links)
+
+    @property
+    def evidence_is_stale(self) -> bool:
+        latest = self.state.latest_evidence_on
+        return bool(latest and self.state.stale_before and latest < self.state.stale_before)
+
+    @property
+    def bar(self) -> list[Segment]:
+        return self.segments
+
+    @property
+    def changes(self) -> list[Change]:
+        return self.comparison.changes
 
     @property
     def change_counts(self) -> list[tuple[str, int]]:
-        counts = Counter(c.direction for c in self.changes)
-        return [(d, counts[d]) for d in DIRECTIONS if counts[d]]
+        return [(d, link.count) for d, link in self.comparison.direction_links]
 
 
 @dataclass
 class Dashboard:
     as_at: date
     period: ReportingPeriod | None
+    since: date | None
     compare_with: ReportingPeriod | None
     rows: list[DashboardRow] = field(default_factory=list)
+    filtered: bool = False
 
     @property
     def compare_date(self) -> date | None:
+        if self.since:
+            return self.since
         return self.compare_with.end if self.compare_with else None
 
 
-def previous_period(as_at: date) -> ReportingPeriod | None:
-    """The latest reporting period that ended before `as_at`."""
-    return ReportingPeriod.objects.filter(end__lt=as_at).order_by("-end").first()
+class _Links:
+    """Builds the list addresses for one dashboard: one reverse() per kind of page."""
+
+    def __init__(self, as_at: date, owner_id: int | None):
+        self.as_at = f"{as_at:%Y-%m-%d}"
+        self.owner_id = owner_id
+        self.actions = reverse("action-list")
+        self.objectives = reverse("objective-list")
+        self.measures = reverse("measure-list")
+        self.objective_detail = reverse("objective-detail", kwargs={"pk": _PK})
+
+    def _url(self, base: str, **params) -> str:
+        query = {"as_at": self.as_at, **{k: v for k, v in params.items() if v is not None}}
+        return f"{base}?{urlencode(query)}"
+
+    def action_list(self, plan: Plan, count: int, **params) -> Link:
+        return Link(count, self._url(self.actions, plan=plan.pk, owner=self.owner_id, **params))
+
+    def objective_list(self, plan: Plan, count: int, *, owner: bool = False, **params) -> Link:
+        owner_id = self.owner_id if owner else None
+        return Link(count, self._url(self.objectives, plan=plan.pk, owner=owner_id, **params))
+
+    def measure_list(self, plan: Plan, count: int, status: Status) -> Link:
+        return Link(count, self._url(self.measures, plan=plan.pk, status=status.value))
+
+    def objective(self, pk: int) -> str:
+        return self.objective_detail.replace(str(_PK), str(pk)) + f"?as_at={self.as_at}"
 
 
-def build_dashboard(user, as_at: date, compare_with: ReportingPeriod | None) -> Dashboard:
+def build_dashboard(
+    user,
+    as_at: date,
+    compare_with: ReportingPeriod | None = None,
+    *,
+    since: date | None = None,
+    organisation: str | None = None,
+    plan: Plan | None = None,
+    owner=None,
+    status: str | None = None,
+) -> Dashboard:
     plans = Plan.objects.visible_to(user)
-    period = ReportingPeriod.current(as_at)
+    if organisation:
+        plans = plans.filter(organisation=organisation)
+    if plan is not None:
+        plans = plans.filter(pk=plan.pk)
+    if owner is not None:
+        plans = plans.filter(
+            Q(pk__in=Plan.objects.filter(objectives__actions__owner=owner).values("pk"))
+            | Q(pk__in=Plan.objects.filter(objectives__owner=owner).values("pk"))
+        )
     now = plan_states_as_at(plans, as_at, summary=True)
-    before = {}
-    if compare_with is not None and compare_with.end < as_at:
-        before = {s.plan.pk: s for s in plan_states_as_at(plans, compare_with.end, summary=True)}
-    by_plan: dict[int, list[MeasureState]] = {}
-    for state in measure_states(Measure.objects.filter(plan__in=plans), as_at, latest_only=True):
-        by_plan.setdefault(state.measure.plan_id, []).append(state)
+    plan_list = [s.plan for s in now]
+    links = _Links(as_at, owner.pk if owner is not None else None)
 
-    dashboard = Dashboard(as_at=as_at, period=period, compare_with=compare_with)
+    # Each plan's state at each date, worked out once: the default comparison (the end of
+    # the previous period) is also the last cell of the history strip.
+    known: dict[date, dict[int, PlanState]] = {as_at: {s.plan.pk: s for s in now}}
+    strips = _strips(plan_list, as_at, known)
+    comparisons = _comparisons(now, as_at, known, since=since, period=compare_with)
+    current = periods.current_periods(plan_list, as_at)
+    by_plan: dict[int, list[MeasureState]] = defaultdict(list)
+    measures = Measure.objects.filter(plan__in=plan_list)
+    for state in measure_states(measures, as_at, latest_only=True):
+        by_plan[state.measure.plan_id].append(state)
+
+    dashboard = Dashboard(
+        as_at=as_at,
+        period=periods.current_period(None, as_at),
+        since=since,
+        compare_with=compare_with,
+        filtered=any(v for v in (organisation, plan, owner, status)),
+    )
     for state in now:
-        previous = before.get(state.plan.pk)
+        objectives = _in_scope(state.objectives, owner=owner, status=status)
+        if status and not objectives and _status_value(state.status) != status:
+            continue
+        comparison = comparisons[state.plan.pk]
+        comparison.direction_links = _direction_links(state.plan, comparison)
         dashboard.rows.append(
-            DashboardRow(
-                state=state,
-                changes=changes_between(previous, state) if previous else [],
-                measures=by_plan.get(state.plan.pk, []),
-                not_yet_updated=sum(1 for a in state.actions if not_yet_updated(a, period)),
+            _row(
+                state,
+                objectives,
+                by_plan[state.plan.pk],
+                comparison,
+                strips.get(state.plan.pk, {}),
+                current.get(state.plan.pk),
+                links,
+                owner,
             )
         )
     return dashboard
+
+
+def _status_value(status) -> str:
+    return status.value if status is not None else "none"
+
+
+def _in_scope(objectives: list[ObjectiveState], *, owner, status) -> list[ObjectiveState]:
+    result = objectives
+    if owner is not None:
+        result = [
+            o
+            for o in result
+            if o.objective.owner_id == owner.pk
+            or any(a.action.owner_id == owner.pk for a in o.actions)
+        ]
+    if status:
+        result = [o for o in result if _status_value(o.status) == status]
+    return result
+
+
+def _row(
+    state: PlanState,
+    objectives: list[ObjectiveState],
+    measures: list[MeasureState],
+    comparison: Comparison,
+    strip: dict[int, list[StripCell]],
+    period: ReportingPeriod | None,
+    links: _Links,
+    owner,
+) -> DashboardRow:
+    plan = state.plan
+    actions = [a for a in state.actions if owner is None or a.action.owner_id == owner.pk]
+    counts = Counter(a.status for a in actions)
+    total = len(actions)
+    segments = [
+        Segment(
+            s,
+            counts[s],
+            counts[s] * 100 / total,
+            links.action_list(plan, counts[s], status=s.value if s else "none").url,
+        )
+        for s in [*DISPLAY_ORDER, None]
+        if counts[s]
+    ]
+    objective_counts = Counter(_status_value(o.status) for o in state.objectives)
+    cover = state.coverage
+    statuses = [*DISPLAY_ORDER, NOT_ENOUGH_UPDATES]
+    return DashboardRow(
+        state=state,
+        actions=actions,
+        groups=_groups(objectives, strip, links),
+        measures=measures,
+        comparison=comparison,
+        not_yet_updated=links.action_list(
+            plan, sum(1 for a in actions if not_yet_updated(a, period)), not_updated="yes"
+        ),
+        segments=segments,
+        action_total=links.action_list(plan, total),
+        action_rated=links.action_list(
+            plan, sum(1 for a in actions if is_rated(a.status)), rated="yes"
+        ),  # fmt: skip
+        overdue=links.action_list(plan, sum(1 for a in actions if a.overdue), overdue="yes"),
+        stale_actions=links.action_list(plan, sum(1 for a in actions if a.stale), stale="yes"),
+        objective_total=links.objective_list(plan, cover.total),
+        objective_statuses=[
+            (s, links.objective_list(plan, objective_counts[s.value], status=s.value))
+            for s in statuses
+            if objective_counts[s.value]
+        ]
+        + (
+            [(None, links.objective_list(plan, objective_counts["none"], status="none"))]
+            if objective_counts["none"]
+            else []
+        ),
+        objective_rated=links.objective_list(plan, cover.rated, rated="yes"),
+        objective_unrated=links.objective_list(plan, cover.unrated, rated="no"),
+        objective_not_enough=links.objective_list(
+            plan, cover.not_enough, status=NOT_ENOUGH_UPDATES.value
+        ),
+        objective_overdue=links.objective_list(plan, cover.overdue, overdue="yes"),
+        objective_stale=links.objective_list(plan, cover.stale, stale="yes"),
+        measure_links=[
+            (s, links.measure_list(plan, n, s))
+            for s in OFF_TARGET
+            if (n := sum(1 for m in measures if m.status == s))
+        ],
+    )
+
+
+def _groups(
+    objectives: list[ObjectiveState], strip: dict[int, list[StripCell]], links: _Links
+) -> list[TileGroup]:
+    groups: list[TileGroup] = []
+    for o in objectives:
+        section = o.objective.section
+        if not groups or groups[-1].section != section:
+            groups.append(TileGroup(section, []))
+        groups[-1].tiles.append(
+            Tile(
+                state=o,
+                url=links.objective(o.objective.pk),
+                short_title=Truncator(o.objective.display_title).words(SHORT_TITLE_WORDS),
+                strip=strip.get(o.objective.pk, []),
+            )
+        )
+    return groups
+
+
+def _direction_links(plan: Plan, comparison: Comparison) -> list[tuple[str, Link]]:
+    if not comparison.changes:
+        return []
+    counts = Counter(c.direction for c in comparison.changes)
+    base = plan.get_absolute_url()
+    return [
+        (d, Link(counts[d], f"{base}?{urlencode(_moved_query(comparison, d))}#what-moved"))
+        for d in DIRECTIONS
+        if counts[d]
+    ]
+
+
+def _moved_query(comparison: Comparison, direction: str) -> dict:
+    return {
+        "as_at": f"{comparison.as_at:%Y-%m-%d}",
+        "since": f"{comparison.on:%Y-%m-%d}",
+        "moved": direction,
+    }
+
+
+def _states_at(known: dict, on: date, plan_ids) -> dict[int, PlanState]:
+    """The plans' states at the end of `on`, working out only those not yet known."""
+    have = known.setdefault(on, {})
+    missing = [pk for pk in plan_ids if pk not in have]
+    if missing:
+        for state in plan_states_as_at(Plan.objects.filter(pk__in=missing), on, summary=True):
+            have[state.plan.pk] = state
+    return {pk: have[pk] for pk in plan_ids if pk in have}
+
+
+def _comparisons(
+    now: list[PlanState],
+    as_at: date,
+    known: dict,
+    *,
+    since: date | None,
+    period: ReportingPeriod | None,
+) -> dict[int, Comparison]:
+    """Each plan's comparison: with the chosen date or period, else with the end of its
+    own previous reporting period; the states before are worked out once per date."""
+    plans = [s.plan for s in now]
+    if since is not None:
+        chosen = {p.pk: (since, f"{since:%-d %B %Y}") for p in plans}
+    elif period is not None:
+        chosen = {p.pk: (period.end, _period_words(period)) for p in plans}
+    else:
+        previous = periods.previous_periods(plans, as_at)
+        chosen = {
+            p.pk: (previous[p.pk].end, _period_words(previous[p.pk]))
+            if previous.get(p.pk)
+            else (None, "")
+            for p in plans
+        }
+    wanted: dict[date, list[Plan]] = defaultdict(list)
+    result: dict[int, Comparison] = {}
+    for state in now:
+        plan = state.plan
+        on, label = chosen[plan.pk]
+        comparison = Comparison(on=on, label=label, as_at=as_at)
+        if on is None:
+            comparison.message = (
+                f"Nothing to compare with: no reporting period ended before "
+                f"{as_at:%-d %B %Y}. Choose a date to compare with."
+            )
+        elif on >= as_at:
+            comparison.message = (
+                f"Nothing to compare with: {on:%-d %B %Y} is not before the as-at date."
+            )
+        elif plan.start_date and plan.start_date > on:
+            comparison.message = (
+                f"Nothing to compare with: the plan started on {plan.start_date:%-d %B %Y}, "
+                f"after {on:%-d %B %Y}."
+            )
+        else:
+            wanted[on].append(plan)
+        result[plan.pk] = comparison
+    by_pk = {s.plan.pk: s for s in now}
+    for on, some in wanted.items():
+        for before in _states_at(known, on, [p.pk for p in some]).values():
+            comparison = result[before.plan.pk]
+            comparison.changes = changes_between(before, by_pk[before.plan.pk])
+            if not comparison.changes:
+                comparison.message = f"Nothing moved since {comparison.label}."
+    return result
+
+
+def _period_words(period: ReportingPeriod) -> str:
+    return f"{period.name} (to {period.end:%-d %B %Y})"
+
+
+def _strips(plans: list[Plan], as_at: date, known: dict) -> dict[int, dict[int, list[StripCell]]]:
+    """Each objective's status at the end of each of its plan's last six reporting
+    periods, oldest first: plan -> objective -> cells."""
+    ends = periods.list_period_ends(plans, as_at, STRIP_LENGTH)
+    wanted: dict[date, dict[int, ReportingPeriod]] = defaultdict(dict)
+    for plan in plans:
+        for period in ends.get(plan.pk, []):
+            wanted[period.end][plan.pk] = period
+    result: dict[int, dict[int, list[StripCell]]] = defaultdict(lambda: defaultdict(list))
+    for on in sorted(wanted):
+        plan_periods = wanted[on]
+        for state in _states_at(known, on, list(plan_periods)).values():
+            cells = result[state.plan.pk]
+            for o in state.objectives:
+                cells[o.objective.pk].append(StripCell(plan_periods[state.plan.pk], o.status))
+    return result
 
 
 def not_yet_updated(action_state, period: ReportingPeriod | None) -> bool:
@@ -106,9 +481,11 @@ def not_yet_updated(action_state, period: ReportingPeriod | None) -> bool:
     return not dates or max(dates) < period.start
 
 
-def mark_not_yet_updated(action_states, as_at: date) -> ReportingPeriod | None:
+def mark_not_yet_updated(
+    action_states, as_at: date, plan: Plan | None = None
+) -> ReportingPeriod | None:
     """Flag the actions still to be updated in the period containing `as_at`."""
-    period = ReportingPeriod.current(as_at)
+    period = periods.current_period(plan, as_at)
     for state in action_states:
         state.not_yet_updated = not_yet_updated(state, period)
     return period

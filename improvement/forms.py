@@ -228,29 +228,3 @@ class PreferenceForm(forms.Form):
         help_text="Every Monday: what turned red or amber, what became overdue, what completed "
         "and what is due in the next two weeks, in the plans you can see.",
     )
-
-
-class DashboardForm(AsAtForm):
-    """The dashboard's as-at date and the reporting period to compare with."""
-
-    compare = forms.ModelChoiceField(
-        label="Compare with",
-        queryset=None,
-        required=False,
-        empty_label="The previous period",
-        help_text="What moved since the end of this reporting period.",
-    )
-
-    def __init__(self, data=None):
-        super().__init__(data)
-        from improvement.models import ReportingPeriod
-
-        self.fields["compare"].queryset = ReportingPeriod.objects.order_by("-end")
-
-    def compare_period(self):
-        """The chosen period, or the one that ended last before the as-at date."""
-        from improvement.dashboard import previous_period
-
-        if self.is_bound and self.is_valid() and self.cleaned_data.get("compare"):
-            return self.cleaned_data["compare"]
-        return previous_period(self.as_at_date)

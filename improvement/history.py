@@ -15,6 +15,11 @@ approval (`counted_updates`); one still waiting is reported beside the status.
 An objective feeds its plan with the status its actions give it; one with no actions
 (e.g. a requirement in an improvement-notice review) feeds its assessed status. Where
 both exist and the assessment is kinder than the actions, the objective is flagged.
+
+Every status comes with its evidence: each roll-up's coverage (rated, unrated, overdue,
+stale children, `rollup.Coverage`), the date of an assessment and whether it is stale,
+and the date of the latest evidence of each objective and plan. Stale means dated before
+the plan's staleness cut-off (`periods.stale_before`).
 """
 
 from __future__ import annotations
@@ -42,8 +47,24 @@ from django.db.models import (
 from django.urls import reverse
 
 from improvement.models import Action, Objective, Plan, ProgressUpdate, Section, StatusKeyEntry
-from improvement.rollup import Child, Rollup, is_kinder, is_overdue, rollup_status
-from improvement.status import DISPLAY_ORDER, SEVERITY, Status, as_status
+from improvement.periods import stale_before
+from improvement.rollup import (
+    Child,
+    Coverage,
+    Rollup,
+    is_kinder,
+    is_overdue,
+    is_stale,
+    rollup_status,
+)
+from improvement.status import (
+    DISPLAY_ORDER,
+    NOT_ENOUGH_UPDATES,
+    SEVERITY,
+    Status,
+    as_status,
+    is_rated,
+)
 from metrics.models import Measure
 from metrics.selectors import MeasureState, measure_states
 
@@ -63,6 +84,7 @@ class ActionRow:
     latest_on: date | None
     rated_status: str | None
     awaiting_on: date | None
+    owner_id: int | None
     objective: Objective | None = None
 
     @property
@@ -88,6 +110,8 @@ class ActionState:
     awaiting_since: date | None = None
     # Set by pages that know the reporting period (`dashboard.mark_not_yet_updated`).
     not_yet_updated: bool = False
+    # Its latest update is older than the plan's staleness window.
+    stale: bool = False
 
     @property
     def last_updated_on(self) -> date | None:
@@ -104,6 +128,13 @@ class ObjectiveState:
     latest_update: ProgressUpdate | None
     awaiting_sign_off: ProgressUpdate | None = None
     measures: list[MeasureState] = field(default_factory=list)
+    # The date of its assessed status, and whether that assessment is stale.
+    assessed_on: date | None = None
+    assessed_stale: bool = False
+    # The newest evidence behind its status (its actions' and measures' latest updates and
+    # values, or its own assessment), and whether that is stale.
+    latest_evidence_on: date | None = None
+    stale: bool = False
 
     @property
     def status(self) -> Status | None:
@@ -124,6 +155,23 @@ class ObjectiveState:
     def overdue_actions(self) -> list[ActionState]:
         return [a for a in self.actions if a.overdue]
 
+    @property
+    def reason(self) -> str:
+        """Why it has the status it feeds its plan, in one sentence (as on its page)."""
+        if self.basis == "assessment":
+            of = f" of {self.assessed_on:%-d %B %Y}" if self.assessed_on else ""
+            if self.derived.children:
+                why = f"its {self.derived.coverage.noun.plural} give no status"
+            else:
+                why = "this objective has no actions to roll up"
+            stale = " It is stale." if self.assessed_stale else ""
+            return f"From the assessment{of}: {why}.{stale}"
+        return self.derived.reason
+
+    @property
+    def coverage(self) -> Coverage:
+        return self.derived.coverage
+
 
 @dataclass
 class SectionGroup:
@@ -138,10 +186,30 @@ class PlanState:
     objectives: list[ObjectiveState]
     rollup: Rollup
     action_counts: Counter = field(default_factory=Counter)
+    # Evidence dated before this day is stale (`periods.stale_before`).
+    stale_before: date | None = None
 
     @property
     def status(self) -> Status | None:
         return self.rollup.status
+
+    @property
+    def coverage(self) -> Coverage:
+        return self.rollup.coverage
+
+    @property
+    def action_coverage(self) -> Coverage:
+        """Rated, unrated, overdue and stale among all the plan's actions."""
+        return action_coverage(self.actions)
+
+    @property
+    def latest_evidence_on(self) -> date | None:
+        dates = [o.latest_evidence_on for o in self.objectives if o.latest_evidence_on]
+        return max(dates) if dates else None
+
+    @property
+    def stale_count(self) -> int:
+        return sum(1 for a in self.actions if a.stale)
 
     @property
     def actions(self) -> list[ActionState]:
@@ -170,6 +238,13 @@ class PlanState:
                 groups.append(SectionGroup(section, []))
             groups[-1].objectives.append(state)
         return groups
+
+
+def action_coverage(actions: list[ActionState]) -> Coverage:
+    """Rated, unrated, overdue and stale among some actions."""
+    return Coverage.of(
+        [Child(a.action.reference, a.status, a.overdue, stale=a.stale) for a in actions]
+    )
 
 
 def counted_updates(as_at: date) -> Q:
@@ -284,8 +359,12 @@ def _with_latest(queryset: QuerySet, fk: str, as_at: date, *, summary: bool = Fa
             rated_status=Subquery(newest.exclude(status="").values("status")[:1]),
             awaiting_on=Subquery(waiting.values("as_at")[:1]),
         )
+        if fk == "objective":
+            annotated = annotated.annotate(
+                rated_on=Subquery(newest.exclude(status="").values("as_at")[:1])
+            )
         if fk == "action":
-            fields = [f.name for f in dataclass_fields(ActionRow)][:8]
+            fields = [f.name for f in dataclass_fields(ActionRow)][:9]
             fields[0] = "id"
             return [ActionRow(*row) for row in annotated.values_list(*fields)]
         return list(annotated)
@@ -343,42 +422,89 @@ def _objective_states(
         actions_by_objective[state.action.objective_id].append(state)
 
     plans_by_id = {plan.id: plan for plan in plans}
+    cutoffs = {plan.id: stale_before(plan, as_at) for plan in plans}
     states = []
     for objective in objective_rows:
         plan = plans_by_id[objective.plan_id]
+        cutoff = cutoffs[plan.id]
         objective.plan = plan  # so templates reach the plan without a query
         action_states = actions_by_objective.get(objective.id, [])
         for state in action_states:
             state.action.objective = objective
+            state.stale = is_stale(
+                evidence_on=state.last_update_on, status=state.status, stale_before=cutoff
+            )
         if summary:
             assessed_update, assessed = None, as_status(objective.rated_status)
+            assessed_on, own_latest_on = objective.rated_on, objective.latest_on
         else:
             assessed_update = updates.get(objective.rated_id)
             assessed = as_status(assessed_update.status) if assessed_update else None
+            assessed_on = assessed_update.as_at if assessed_update else None
+            latest = updates.get(objective.latest_id)
+            own_latest_on = latest.as_at if latest else None
         measures = measures_by_objective.get(objective.pk, [])
-        children = [Child(a.action.reference, a.status, a.overdue, "action") for a in action_states]
+        children = [
+            Child(a.action.reference, a.status, a.overdue, "action", a.stale) for a in action_states
+        ]
         if plan.measures_in_rollup:
-            children += [Child(f"“{m.measure.name}”", m.status, False, "measure") for m in measures]
-        states.append(
-            ObjectiveState(
-                objective=objective,
-                actions=action_states,
-                measures=measures,
-                derived=rollup_status(
-                    children,
-                    rule=plan.rollup_rule,
-                    off_track_threshold=plan.off_track_threshold,
-                    at_risk_threshold=plan.at_risk_threshold,
-                    noun_plural="actions and measures" if plan.measures_in_rollup else "actions",
-                    noun_singular="action or measure" if plan.measures_in_rollup else "action",
-                ),
-                assessed=assessed,
-                assessed_update=assessed_update,
-                latest_update=None if summary else updates.get(objective.latest_id),
-                awaiting_sign_off=None if summary else updates.get(objective.awaiting_id),
-            )
+            children += [
+                Child(
+                    f"“{m.measure.name}”",
+                    m.status,
+                    False,
+                    "measure",
+                    is_stale(evidence_on=_measure_date(m), status=m.status, stale_before=cutoff),
+                )
+                for m in measures
+            ]
+        derived = rollup_status(
+            children,
+            rule=plan.rollup_rule,
+            off_track_threshold=plan.off_track_threshold,
+            at_risk_threshold=plan.at_risk_threshold,
+            overdue_at_risk=plan.overdue_at_risk,
+            minimum_rated=plan.minimum_rated,
+            noun_plural="actions and measures" if plan.measures_in_rollup else "actions",
+            noun_singular="action or measure" if plan.measures_in_rollup else "action",
         )
+        state = ObjectiveState(
+            objective=objective,
+            actions=action_states,
+            measures=measures,
+            derived=derived,
+            assessed=assessed,
+            assessed_update=assessed_update,
+            latest_update=None if summary else updates.get(objective.latest_id),
+            awaiting_sign_off=None if summary else updates.get(objective.awaiting_id),
+            assessed_on=assessed_on,
+            assessed_stale=is_stale(evidence_on=assessed_on, status=assessed, stale_before=cutoff),
+        )
+        _set_evidence(state, own_latest_on, cutoff)
+        states.append(state)
     return states
+
+
+def _measure_date(state: MeasureState) -> date | None:
+    latest = state.assessment.latest
+    return latest.period_end if latest else None
+
+
+def _set_evidence(state: ObjectiveState, own_latest_on: date | None, cutoff: date) -> None:
+    """The objective's latest evidence, and whether the evidence behind its status is
+    stale: its assessment's date when the assessment gives the status, else the newest of
+    its actions' updates and its measures' values (and its own updates)."""
+    dates = [a.last_update_on for a in state.actions if a.last_update_on]
+    dates += [d for d in map(_measure_date, state.measures) if d]
+    if own_latest_on:
+        dates.append(own_latest_on)
+    state.latest_evidence_on = max(dates) if dates else None
+    if state.basis == "assessment":
+        state.stale = state.assessed_stale
+    else:
+        state.stale = is_stale(
+            evidence_on=state.latest_evidence_on, status=state.status, stale_before=cutoff
+        )
 
 
 def _measures_by_objective(objective_ids: list[int], as_at: date) -> dict[int, list]:
@@ -429,33 +555,35 @@ def plan_states_as_at(
     for state in objective_states:
         by_plan[state.objective.plan_id].append(state)
 
-    result = []
-    for plan in plan_list:
-        states = by_plan.get(plan.id, [])
-        result.append(
-            PlanState(
-                plan=plan,
-                as_at=as_at,
-                objectives=states,
-                rollup=rollup_status(
-                    [
-                        Child(
-                            o.objective.reference,
-                            o.status,
-                            bool(o.overdue_actions),
-                            plan.objective_term.lower(),
-                        )
-                        for o in states
-                    ],
-                    rule=plan.rollup_rule,
-                    off_track_threshold=plan.off_track_threshold,
-                    at_risk_threshold=plan.at_risk_threshold,
-                    noun_plural=plan.objective_term_plural.lower(),
-                ),
-                action_counts=Counter(a.status for o in states for a in o.actions),
-            )
-        )
-    return result
+    return [_plan_state(plan, by_plan.get(plan.id, []), as_at) for plan in plan_list]
+
+
+def _plan_state(plan: Plan, states: list[ObjectiveState], as_at: date) -> PlanState:
+    return PlanState(
+        plan=plan,
+        as_at=as_at,
+        objectives=states,
+        rollup=rollup_status(
+            [
+                Child(
+                    o.objective.reference,
+                    o.status,
+                    bool(o.overdue_actions),
+                    plan.objective_term.lower(),
+                    o.stale,
+                )
+                for o in states
+            ],
+            rule=plan.rollup_rule,
+            off_track_threshold=plan.off_track_threshold,
+            at_risk_threshold=plan.at_risk_threshold,
+            overdue_at_risk=plan.overdue_at_risk,
+            minimum_rated=plan.minimum_rated,
+            noun_plural=plan.objective_term_plural.lower(),
+        ),
+        action_counts=Counter(a.status for o in states for a in o.actions),
+        stale_before=stale_before(plan, as_at),
+    )
 
 
 def plan_state_as_at(plan: Plan, as_at: date) -> PlanState:
@@ -483,7 +611,16 @@ def action_states_as_at(actions: QuerySet[Action], as_at: date) -> list[ActionSt
         "action",
         as_at,
     )
-    return _action_states(rows, as_at, _fetch_updates(rows))
+    states = _action_states(rows, as_at, _fetch_updates(rows))
+    cutoffs: dict[int, date] = {}
+    for state in states:
+        plan = state.action.objective.plan
+        if plan.pk not in cutoffs:
+            cutoffs[plan.pk] = stale_before(plan, as_at)
+        state.stale = is_stale(
+            evidence_on=state.last_update_on, status=state.status, stale_before=cutoffs[plan.pk]
+        )
+    return states
 
 
 def action_state_as_at(action: Action, as_at: date) -> ActionState:
@@ -492,7 +629,7 @@ def action_state_as_at(action: Action, as_at: date) -> ActionState:
     return state
 
 
-Direction = Literal["better", "worse", "new", "completed", "no status"]
+Direction = Literal["better", "worse", "new", "completed", "no status", "not enough updates"]
 
 
 @dataclass(frozen=True)
@@ -506,7 +643,9 @@ class Change:
     def direction(self) -> Direction:
         if self.after == Status.COMPLETE:
             return "completed"
-        if self.before is None:
+        if self.after == NOT_ENOUGH_UPDATES:
+            return "not enough updates"
+        if not is_rated(self.before):
             return "new"
         if self.after is None:
             return "no status"

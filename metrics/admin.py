@@ -47,8 +47,8 @@ class MeasureForm(forms.ModelForm):
         model = Measure
         fields = [
             "plan", "reference", "name", "description", "source", "owner", "unit", "direction",
-            "amber_tolerance", "baseline_value", "baseline_date", "objectives", "actions",
-            "indicator", "indicator_team", "indicator_service_area",
+            "target_path", "amber_tolerance", "baseline_value", "baseline_date", "objectives",
+            "actions", "indicator", "indicator_team", "indicator_service_area",
         ]  # fmt: skip
 
     def clean(self):
@@ -79,7 +79,7 @@ class MeasureAdmin(PlanScoped, HistoryAdmin):
     inlines = [TargetInline, DataPointInline]
     fieldsets = [
         (None, {"fields": ["plan", "reference", "name", "description", "source", "owner"]}),
-        ("How it is judged", {"fields": ["unit", "direction", "amber_tolerance"]}),
+        ("How it is judged", {"fields": ["unit", "direction", "target_path", "amber_tolerance"]}),
         ("Baseline", {"fields": ["baseline_value", "baseline_date"]}),
         ("Links", {"fields": ["objectives", "actions"]}),
         (

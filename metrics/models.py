@@ -29,6 +29,14 @@ class Direction(models.TextChoices):
     HIGHER = "higher", "Higher is better"
     LOWER = "lower", "Lower is better"
     RANGE = "range", "Within a range"
+    NONE = "none", "No stated direction"
+
+
+class TargetPath(models.TextChoices):
+    """What a value is compared with between two targets (`metrics.status`)."""
+
+    STEP = "step", "The target due next (a step)"
+    LINE = "line", "A straight line from the baseline through each target"
 
 
 class Indicator(models.TextChoices):
@@ -55,6 +63,15 @@ class Measure(models.Model):
     )
     unit = models.CharField(max_length=20, choices=Unit.choices)
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    target_path = models.CharField(
+        "between targets",
+        max_length=10,
+        choices=TargetPath.choices,
+        default=TargetPath.STEP,
+        help_text="What a value is judged against before a target's date: the target due "
+        "next, or the point on a straight line from the baseline (or the previous target) "
+        "to it.",
+    )
     baseline_value = models.DecimalField("baseline", **VALUE)
     baseline_date = models.DateField(null=True, blank=True)
     amber_tolerance = models.DecimalField(
@@ -98,6 +115,9 @@ class Measure(models.Model):
             models.CheckConstraint(name="measure_unit_valid", condition=Q(unit__in=Unit.values)),
             models.CheckConstraint(
                 name="measure_direction_valid", condition=Q(direction__in=Direction.values)
+            ),
+            models.CheckConstraint(
+                name="measure_target_path_valid", condition=Q(target_path__in=TargetPath.values)
             ),
             models.CheckConstraint(
                 name="measure_tolerance_not_negative",

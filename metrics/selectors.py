@@ -11,7 +11,7 @@ from datetime import date
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from metrics.models import DataPoint, Measure, Target
-from metrics.status import UNDATED, Assessment, Point, TargetRow, assess, target_in_force
+from metrics.status import UNDATED, Aim, Assessment, Point, TargetRow, aim_for, assess
 
 
 @dataclass
@@ -23,6 +23,8 @@ class MeasureState:
     points: list[Point] = field(repr=False)
     targets: list[TargetRow] = field(repr=False)
     texts: list[DataPoint] = field(repr=False)
+    as_at: date | None = None
+    baseline: Point | None = field(default=None, repr=False)
 
     @property
     def status(self):
@@ -32,8 +34,15 @@ class MeasureState:
     def target(self) -> TargetRow | None:
         return self.assessment.target
 
-    def target_at(self, day: date) -> TargetRow | None:
-        return target_in_force(self.targets, day)
+    def target_at(self, day: date) -> Aim | None:
+        """What a value dated `day` is judged against (as the measure's status is)."""
+        return aim_for(
+            self.targets,
+            day,
+            as_at=self.as_at or day,
+            path=self.measure.target_path,
+            baseline=self.baseline,
+        )
 
 
 def target_row(target: Target) -> TargetRow:
@@ -109,10 +118,13 @@ def _states(measure_list, points, targets, texts, as_at: date) -> list[MeasureSt
                     points=points[measure.pk],
                     targets=targets[measure.pk],
                     as_at=as_at,
+                    path=measure.target_path,
                 ),
                 points=points[measure.pk],
                 targets=targets[measure.pk],
                 texts=texts[measure.pk],
+                as_at=as_at,
+                baseline=baseline,
             )
         )
     return states

@@ -1,11 +1,22 @@
 """A measure's status as at a date, and the numbers behind it. Plain functions over plain
 values (Decimals and dates), so every rule is tested without a database.
 
-The target in force at a date
-    Targets agreed by that date (`set_on`) and not yet replaced by a revision agreed by
-    then. Of those, the interim target due next (on or after the date); when none is
-    left, the final target (the one due next, or the last one if all have passed); when
-    there is no final target, the last interim one.
+The target a value is judged against
+    A value is judged at its own date (`period_end`), whatever the as-at date: the as-at
+    date only decides which values and targets are known. Of the targets agreed by the
+    as-at date, each chain of revisions gives the revision in force on the value's date
+    (a revision counts from its `set_on` day; the first target of a chain counts from
+    the start however late it was agreed, being the only aim there was). Then, as the
+    measure says (`Measure.target_path`):
+    step: the interim target due next (on or after the value's date); when none is left,
+    the final target (the one due next, or the last one if all have passed); when there
+    is no final target, the last interim one.
+    line: the point, at the value's date, on the straight line from the dated baseline
+    (or the previous target) to the target due next; after the last target, that target;
+    before the first target with no dated baseline, the first target (a step).
+    So 50.32 FTE measured on 31 March 2007 against a milestone of 50 by that day stays on
+    track when the as-at date moves into April and the next milestone (53 by March 2008)
+    comes into view.
 
 Status (the same five-word vocabulary as actions, so measures roll up with them)
     shortfall = how far the latest value is from meeting the target, in the measure's
@@ -14,10 +25,13 @@ Status (the same five-word vocabulary as actions, so measures roll up with them)
     0 < shortfall <= amber tolerance: at risk; beyond it: off track. No tolerance means
     any shortfall is off track. No value by the date: no status ("no data"), never a
     colour. No target: no status ("no target to judge against"). Text measures have none.
+    No stated direction: the value and the target are shown, with no status (nobody said
+    whether higher or lower is better), and the reason says so.
 
 Trend
     The change since the previous value and since the baseline, called better or worse
-    by the measure's direction (for a range: closer to, or further from, the band).
+    by the measure's direction (for a range: closer to, or further from, the band); with
+    no stated direction only up or down.
 
 On course
     When the target's date has passed: whether it was met. Otherwise the straight line
@@ -39,7 +53,9 @@ from metrics.units import Unit, format_change, format_value
 INTERIM, FINAL = "interim", "final"
 # A baseline whose date nobody recorded: it counts for "since baseline", not for projection.
 UNDATED = date.min
-HIGHER, LOWER, RANGE = "higher", "lower", "range"
+HIGHER, LOWER, RANGE, NONE = "higher", "lower", "range", "none"
+STEP, LINE = "step", "line"
+_PLACES = Decimal("0.0001")  # the precision values are stored in
 
 
 @dataclass(frozen=True)
@@ -64,7 +80,25 @@ class Point:
 @dataclass(frozen=True)
 class Trend:
     change: Decimal
-    direction: Literal["better", "worse", "same"]
+    # "up" and "down" only for a measure with no stated direction.
+    direction: Literal["better", "worse", "same", "up", "down"]
+
+
+@dataclass(frozen=True)
+class Aim:
+    """What a value was judged against on its date: the target itself (a step) or the
+    point on the straight line leading to it."""
+
+    on: date
+    value: Decimal
+    value_high: Decimal | None
+    target: TargetRow
+    # Line only: where the line came from (the baseline or the previous target).
+    line_from: Point | None = None
+
+    @property
+    def interpolated(self) -> bool:
+        return self.line_from is not None
 
 
 @dataclass(frozen=True)
@@ -73,7 +107,9 @@ class Assessment:
     reason: str
     latest: Point | None = None
     previous: Point | None = None
+    # The target the latest value works towards, and what it was judged against.
     target: TargetRow | None = None
+    aim: Aim | None = None
     shortfall: Decimal | None = None
     since_previous: Trend | None = None
     since_baseline: Trend | None = None
@@ -92,21 +128,84 @@ def targets_known_at(targets: list[TargetRow], as_at: date) -> list[TargetRow]:
 
 
 def target_in_force(targets: list[TargetRow], as_at: date) -> TargetRow | None:
-    known = targets_known_at(targets, as_at)
+    """The step target for a value dated `as_at`, knowing only what was agreed by then."""
+    return _step(targets_known_at(targets, as_at), as_at)
+
+
+def targets_for(targets: list[TargetRow], day: date, as_at: date) -> list[TargetRow]:
+    """The targets agreed by `as_at`, each chain of revisions resolved to the revision in
+    force on `day` (its first target when no revision was yet in force)."""
+    known = {t.id: t for t in targets if t.set_on is None or t.set_on <= as_at}
+    revision_of = {t.replaces_id: t for t in known.values() if t.replaces_id in known}
+    result = []
+    for target in known.values():
+        if target.replaces_id in known:
+            continue  # reached through the chain's first target
+        current = target
+        while (nxt := revision_of.get(current.id)) is not None and (
+            nxt.set_on is None or nxt.set_on <= day
+        ):
+            current = nxt
+        result.append(current)
+    return result
+
+
+def _step(targets: list[TargetRow], day: date) -> TargetRow | None:
     interims = sorted(
-        (t for t in known if t.kind == INTERIM and t.due_date >= as_at), key=lambda t: t.due_date
+        (t for t in targets if t.kind == INTERIM and t.due_date >= day), key=lambda t: t.due_date
     )
     if interims:
         return interims[0]
-    finals = sorted((t for t in known if t.kind == FINAL), key=lambda t: t.due_date)
+    finals = sorted((t for t in targets if t.kind == FINAL), key=lambda t: t.due_date)
     if finals:
-        upcoming = [t for t in finals if t.due_date >= as_at]
+        upcoming = [t for t in finals if t.due_date >= day]
         return upcoming[0] if upcoming else finals[-1]
-    past_interims = sorted((t for t in known if t.kind == INTERIM), key=lambda t: t.due_date)
+    past_interims = sorted((t for t in targets if t.kind == INTERIM), key=lambda t: t.due_date)
     return past_interims[-1] if past_interims else None
 
 
-def shortfall(value: Decimal, target: TargetRow, direction: str) -> Decimal:
+def aim_for(
+    targets: list[TargetRow],
+    day: date,
+    *,
+    as_at: date,
+    path: str = STEP,
+    baseline: Point | None = None,
+) -> Aim | None:
+    """What a value dated `day` is judged against, knowing what was agreed by `as_at`."""
+    applying = targets_for(targets, day, as_at)
+    target = _step(applying, day)
+    if target is None:
+        return None
+    if path != LINE or target.due_date <= day:
+        return Aim(day, target.value, target.value_high, target)
+    # The line comes from the latest target (or the dated baseline) before the value.
+    earlier = [t for t in applying if t.due_date < day]
+    start: Point | None = None
+    start_high: Decimal | None = None
+    if earlier:
+        last = max(earlier, key=lambda t: (t.due_date, t.kind == FINAL))
+        start, start_high = Point(last.due_date, last.value), last.value_high
+    elif baseline is not None and baseline.period_end > UNDATED:
+        start = baseline
+    if start is None:
+        return Aim(day, target.value, target.value_high, target)
+    if start.period_end >= day:
+        return Aim(day, start.value, start_high, target, line_from=start)
+    share = Decimal((day - start.period_end).days) / Decimal(
+        (target.due_date - start.period_end).days
+    )
+
+    def along(a: Decimal, b: Decimal) -> Decimal:
+        return (a + (b - a) * share).quantize(_PLACES)
+
+    high = None
+    if target.value_high is not None:
+        high = along(start_high if start_high is not None else start.value, target.value_high)
+    return Aim(day, along(start.value, target.value), high, target, line_from=start)
+
+
+def shortfall(value: Decimal, target: TargetRow | Aim, direction: str) -> Decimal:
     """How far `value` is from meeting `target` (zero or less: met)."""
     if direction == LOWER:
         return value - target.value
@@ -124,6 +223,8 @@ def _trend(old: Decimal, new: Decimal, direction: str, target: TargetRow | None)
     change = new - old
     if change == 0:
         return Trend(change, "same")
+    if direction == NONE:
+        return Trend(change, "up" if change > 0 else "down")
     if direction == RANGE and target is not None:
         closer = shortfall(new, target, RANGE) < shortfall(old, target, RANGE)
         further = shortfall(new, target, RANGE) > shortfall(old, target, RANGE)
@@ -162,8 +263,10 @@ def assess(
     points: list[Point],
     targets: list[TargetRow],
     as_at: date,
+    path: str = STEP,
 ) -> Assessment:
-    """The measure's status as at the end of `as_at`, with the reasons and numbers."""
+    """The measure's status as at the end of `as_at`, with the reasons and numbers: the
+    latest value known by then, judged at its own date (see the module's docstring)."""
     if unit == Unit.TEXT:
         return Assessment(None, "A qualitative measure: it has findings, not a status.")
     known = sorted((p for p in points if p.period_end <= as_at), key=lambda p: p.period_end)
@@ -171,7 +274,8 @@ def assess(
         return Assessment(None, "No data yet.")
     latest = known[-1]
     previous = known[-2] if len(known) > 1 else None
-    target = target_in_force(targets, as_at)
+    aim = aim_for(targets, latest.period_end, as_at=as_at, path=path, baseline=baseline)
+    target = aim.target if aim else None
     since_baseline = (
         _trend(baseline.value, latest.value, direction, target)
         if baseline is not None and baseline.period_end <= latest.period_end
@@ -181,29 +285,37 @@ def assess(
         "latest": latest,
         "previous": previous,
         "target": target,
+        "aim": aim,
         "since_previous": (
             _trend(previous.value, latest.value, direction, target) if previous else None
         ),
         "since_baseline": since_baseline,
     }
-    if target is None:
+    if aim is None:
         return Assessment(None, "No target to judge against.", **common)
 
-    gap = shortfall(latest.value, target, direction)
-    allowed = tolerance or Decimal(0)
     shown = format_value(latest.value, unit)
-    aim = _target_words(target, unit, direction)
+    aim_words = _aim_words(aim, unit, direction)
+    if direction == NONE:
+        return Assessment(
+            None,
+            f"No status: the measure does not say whether a higher or a lower value is "
+            f"better, so {shown} is shown beside the {aim_words} without a colour.",
+            **common,
+        )
+    gap = shortfall(latest.value, aim, direction)
+    allowed = tolerance or Decimal(0)
     if gap <= 0:
-        status, reason = Status.ON_TRACK, f"On track: {shown} meets the {aim}."
+        status, reason = Status.ON_TRACK, f"On track: {shown} meets the {aim_words}."
     elif gap <= allowed:
         status = Status.AT_RISK
         reason = (
-            f"At risk: {shown} is {_amount(gap, unit)} short of the {aim}, within the "
+            f"At risk: {shown} is {_amount(gap, unit)} short of the {aim_words}, within the "
             f"{_amount(allowed, unit)} tolerance."
         )
     else:
         status = Status.OFF_TRACK
-        reason = f"Off track: {shown} is {_amount(gap, unit)} short of the {aim}."
+        reason = f"Off track: {shown} is {_amount(gap, unit)} short of the {aim_words}."
         if allowed:
             reason = reason[:-1] + f", beyond the {_amount(allowed, unit)} tolerance."
     start = (
@@ -226,6 +338,19 @@ def assess(
 
 def _amount(amount: Decimal, unit: str) -> str:
     return format_change(amount, unit).lstrip("+")
+
+
+def _aim_words(aim: Aim, unit: str, direction: str) -> str:
+    """ "target of 50 FTE by 31 March 2007", or for a line "straight-line target of
+    51.5 FTE on 30 September 2007 (on the way to the target of 53 FTE by 31 March 2008)"."""
+    words = _target_words(aim.target, unit, direction)
+    if not aim.interpolated or aim.on >= aim.target.due_date:
+        return words
+    if direction == RANGE and aim.value_high is not None:
+        point = f"{format_value(aim.value, unit)} to {format_value(aim.value_high, unit)}"
+    else:
+        point = format_value(aim.value, unit) + (" or less" if direction == LOWER else "")
+    return f"straight-line target of {point} on {aim.on:%-d %B %Y} (on the way to the {words})"
 
 
 def _target_words(target: TargetRow, unit: str, direction: str) -> str:

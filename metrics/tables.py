@@ -10,7 +10,7 @@ from improvement.templatetags.tracker import status_tag
 from metrics.charts import sparkline
 from metrics.units import format_change, format_value
 
-ARROWS = {"better": "↑", "worse": "↓", "same": "→"}
+ARROWS = {"better": "↑", "worse": "↓", "same": "→", "up": "↑", "down": "↓"}
 
 
 class MeasureTable(BoundedPaging, tables.Table):

@@ -5,8 +5,11 @@ Items are read from the states `improvement.history` and `metrics.selectors` wor
 `history.with_status_as_at`: nothing here decides a status, it only writes one down.
 Every status is given twice: `status` is the standard value every plan shares
 ("on_track", or null for no status), `status_label` the plan's own word for it ("Objective
-will be met"). Dates are ISO (YYYY-MM-DD); values are Decimals written as strings, so no
-BI tool ever reads 0.1 as 0.1000000000000000055.
+will be met"). A rolled-up status (a plan's, an objective's) may also be
+"not_enough_updates": too few of its children are rated for a colour. Beside each
+rolled-up status stands its `coverage`: how many children are rated, unrated, overdue and
+stale. Dates are ISO (YYYY-MM-DD); values are Decimals written as strings, so no BI tool
+ever reads 0.1 as 0.1000000000000000055.
 """
 
 from __future__ import annotations
@@ -15,11 +18,26 @@ from datetime import date
 
 from rest_framework import serializers
 
-from improvement.status import DISPLAY_ORDER, NO_STATUS, Status, status_word
-from metrics.models import Direction, Indicator
+from improvement.periods import stale_before
+from improvement.rollup import is_stale
+from improvement.status import (
+    DISPLAY_ORDER,
+    NO_STATUS,
+    ROLLED_UP_CHOICES,
+    Status,
+    as_status,
+    status_word,
+)
+from metrics.models import Direction, Indicator, TargetPath
 from metrics.units import Unit, format_value
 
-TREND_CHOICES = [("better", "Better"), ("worse", "Worse"), ("same", "Same")]
+TREND_CHOICES = [
+    ("better", "Better"),
+    ("worse", "Worse"),
+    ("same", "Same"),
+    ("up", "Up (no stated direction)"),
+    ("down", "Down (no stated direction)"),
+]
 
 
 def _decimal(**kwargs) -> serializers.DecimalField:
@@ -32,14 +50,33 @@ def _decimal(**kwargs) -> serializers.DecimalField:
 class StatusField(serializers.ChoiceField):
     """A standard status value; null for no status (`None`, or "" in annotated SQL)."""
 
-    def __init__(self, **kwargs):
-        super().__init__(choices=Status.choices, allow_null=True, **kwargs)
+    def __init__(self, *, rolled_up: bool = False, **kwargs):
+        choices = ROLLED_UP_CHOICES if rolled_up else Status.choices
+        super().__init__(choices=choices, allow_null=True, **kwargs)
 
     def to_representation(self, value) -> str | None:
-        return Status(value).value if value else None
+        status = as_status(value)
+        return status.value if status is not None else None
 
 
 _status = StatusField
+
+
+class CoverageSerializer(serializers.Serializer):
+    """The evidence behind a rolled-up status: its children counted."""
+
+    total = serializers.IntegerField()
+    rated = serializers.IntegerField(help_text="Children with one of the five statuses.")
+    unrated = serializers.IntegerField(help_text="No status, or not enough updates.")
+    not_enough_updates = serializers.IntegerField(
+        source="not_enough", help_text="Of the unrated: children with not enough updates."
+    )
+    overdue = serializers.IntegerField()
+    stale = serializers.IntegerField(
+        help_text="Latest evidence older than the plan's staleness window."
+    )
+    percent_rated = serializers.IntegerField()
+    words = serializers.CharField(help_text='"1 of 19 actions rated; 13 overdue".')
 
 
 def _label(plan, status: Status | str | None) -> str:
@@ -115,10 +152,24 @@ class PlanSerializer(_ItemSerializer):
     end_date = serializers.DateField(source="plan.end_date", allow_null=True)
     restricted = serializers.BooleanField(source="plan.restricted")
     rollup_rule = serializers.CharField(source="plan.rollup_rule")
+    overdue_at_risk = serializers.BooleanField(source="plan.overdue_at_risk")
+    minimum_rated = serializers.IntegerField(
+        source="plan.minimum_rated", help_text="Below this % rated: not_enough_updates."
+    )
+    staleness_periods = serializers.IntegerField(
+        source="plan.staleness_periods",
+        help_text="Evidence older than this many reporting periods is stale.",
+    )
     as_at = serializers.DateField()
-    status = _status(help_text="Rolled up from the objectives by the plan's rule.")
-    status_label = serializers.SerializerMethodField()
+    status = _status(rolled_up=True, help_text="Rolled up from the objectives by the plan's rule.")
+    status_label = serializers.SerializerMethodField(help_text="The plan's own word for it.")
     status_reason = serializers.CharField(source="rollup.reason")
+    coverage = CoverageSerializer(help_text="Its objectives: rated, unrated, overdue, stale.")
+    action_coverage = CoverageSerializer(help_text="All its actions.")
+    latest_evidence_on = serializers.DateField(allow_null=True)
+    stale_before = serializers.DateField(
+        allow_null=True, help_text="Evidence dated before this day is stale."
+    )
     objective_count = serializers.SerializerMethodField()
     action_count = serializers.SerializerMethodField()
     overdue_action_count = serializers.IntegerField(source="overdue_count")
@@ -157,20 +208,26 @@ class ObjectiveSerializer(_ItemSerializer):
     source_reference = serializers.CharField(source="objective.source_reference")
     owner = serializers.SerializerMethodField()
     as_at = serializers.SerializerMethodField()
-    status = _status(help_text="What the objective feeds into its plan.")
-    status_label = serializers.SerializerMethodField()
+    status = _status(rolled_up=True, help_text="What the objective feeds into its plan.")
+    status_label = serializers.SerializerMethodField(help_text="The plan's own word for it.")
     status_basis = serializers.ChoiceField(
         source="basis",
         choices=[("actions", "Rolled up from its actions"), ("assessment", "Its assessment")],
         allow_null=True,
         help_text="Whether the status is rolled up from the actions or is the assessment.",
     )
-    status_reason = serializers.SerializerMethodField()
-    rolled_up_status = _status(source="derived.status", help_text="From its actions.")
+    status_reason = serializers.CharField(source="reason")
+    coverage = CoverageSerializer(help_text="Its actions (and counted measures).")
+    stale = serializers.BooleanField(help_text="The evidence behind its status is stale.")
+    latest_evidence_on = serializers.DateField(allow_null=True)
+    rolled_up_status = _status(
+        rolled_up=True, source="derived.status", help_text="From its actions."
+    )
     rolled_up_status_label = serializers.SerializerMethodField()
     assessed_status = _status(source="assessed", help_text="Its latest objective-level update.")
     assessed_status_label = serializers.SerializerMethodField()
-    assessed_on = serializers.DateField(source="assessed_update.as_at", allow_null=True)
+    assessed_on = serializers.DateField(allow_null=True)
+    assessed_stale = serializers.BooleanField(help_text="The assessment is stale.")
     assessment_kinder = serializers.BooleanField(
         help_text="The assessment paints a better picture than the actions do."
     )
@@ -189,14 +246,6 @@ class ObjectiveSerializer(_ItemSerializer):
 
     def get_status_label(self, state) -> str:
         return _label(state.objective.plan, state.status)
-
-    def get_status_reason(self, state) -> str:
-        # The same words as the objective's page.
-        if state.basis == "assessment":
-            when = state.assessed_update.as_at if state.assessed_update else None
-            of = f" of {when:%-d %B %Y}" if when else ""
-            return f"From the assessment{of}: this objective has no actions to roll up."
-        return state.derived.reason
 
     def get_rolled_up_status_label(self, state) -> str:
         return _label(state.objective.plan, state.derived.status)
@@ -251,10 +300,20 @@ class ActionSerializer(_ItemSerializer):
         source="is_overdue", help_text="Past its due date and not complete."
     )
     last_update_on = serializers.DateField(allow_null=True)
+    stale = serializers.SerializerMethodField(
+        help_text="Its latest update is older than the plan's staleness window."
+    )
     url = serializers.SerializerMethodField(help_text="The action's page.")
 
     def get_owner(self, action) -> str | None:
         return _person(action.owner)
+
+    def get_stale(self, action) -> bool:
+        return is_stale(
+            evidence_on=action.last_update_on,
+            status=action.current_status,
+            stale_before=stale_before(action.objective.plan, self._as_at()),
+        )
 
     def get_as_at(self, action) -> date:
         return self._as_at()
@@ -282,6 +341,11 @@ class MeasureSerializer(_ItemSerializer):
     unit = serializers.ChoiceField(source="measure.unit", choices=Unit.choices)
     unit_label = serializers.CharField(source="measure.get_unit_display")
     direction = serializers.ChoiceField(source="measure.direction", choices=Direction.choices)
+    target_path = serializers.ChoiceField(
+        source="measure.target_path",
+        choices=TargetPath.choices,
+        help_text="Before a target's date: the target itself (step) or a straight line.",
+    )
     baseline_value = _decimal(source="measure.baseline_value")
     baseline_date = serializers.DateField(source="measure.baseline_date", allow_null=True)
     amber_tolerance = _decimal(source="measure.amber_tolerance")
@@ -313,6 +377,11 @@ class MeasureSerializer(_ItemSerializer):
     target_value = _decimal(source="assessment.target.value", help_text="In force at the date.")
     target_value_high = _decimal(source="assessment.target.value_high", help_text="Ranges only.")
     target_due_date = serializers.DateField(source="assessment.target.due_date", allow_null=True)
+    judged_against = _decimal(
+        source="assessment.aim.value",
+        help_text="What the latest value was judged against at its own date: the target, "
+        "or (target_path line) the point on the line to it.",
+    )
     status = _status(source="assessment.status")
     status_label = serializers.SerializerMethodField()
     status_reason = serializers.CharField(source="assessment.reason")

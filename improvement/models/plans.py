@@ -22,6 +22,14 @@ class PlanKind(models.TextChoices):
 
 
 PERCENT = [MinValueValidator(1), MaxValueValidator(100)]
+SHARE = [
+    MinValueValidator(0, "Enter a share from 0 to 100%%."),
+    MaxValueValidator(100, "Enter a share from 0 to 100%%."),
+]
+STALENESS = [
+    MinValueValidator(1, "Enter at least 1 reporting period."),
+    MaxValueValidator(24, "Enter at most 24 reporting periods."),
+]
 
 
 class PlanQuerySet(models.QuerySet):
@@ -88,6 +96,27 @@ class Plan(models.Model):
         default=False,
         help_text="The status of each measure linked to an objective counts with its actions.",
     )
+    # How much evidence a status needs (`improvement.rollup`, `improvement.periods`).
+    overdue_at_risk = models.BooleanField(
+        "overdue counts as at risk",
+        default=True,
+        help_text="Work past its due date and not complete counts as at risk in the roll-up.",
+    )
+    # Plain (not positive) integers: our validators, not the form's generic "at least 0",
+    # speak for a negative value; the check constraints below hold the range.
+    minimum_rated = models.SmallIntegerField(
+        "minimum share rated (%)",
+        default=50,
+        validators=SHARE,
+        help_text="Below this share of rated children a status is “Not enough updates”. 0 to 100.",
+    )
+    staleness_periods = models.SmallIntegerField(
+        "evidence is stale after (reporting periods)",
+        default=2,
+        validators=STALENESS,
+        help_text="A status whose latest evidence is older than this many reporting "
+        "periods is flagged stale. 1 to 24.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[editors])
@@ -121,6 +150,16 @@ class Plan(models.Model):
                 name="plan_rollup_rule_valid", condition=Q(rollup_rule__in=RollupRule.values)
             ),
             models.CheckConstraint(name="plan_kind_valid", condition=Q(kind__in=PlanKind.values)),
+            models.CheckConstraint(
+                name="plan_minimum_rated_in_range",
+                condition=Q(minimum_rated__gte=0, minimum_rated__lte=100),
+                violation_error_message="The minimum share rated is a percentage from 0 to 100.",
+            ),
+            models.CheckConstraint(
+                name="plan_staleness_periods_in_range",
+                condition=Q(staleness_periods__gte=1, staleness_periods__lte=24),
+                violation_error_message="Evidence goes stale after 1 to 24 reporting periods.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -59,7 +59,15 @@ from improvement.history import (
     plan_state_as_at,
 )
 from improvement.models import Plan, PlanKind
-from improvement.status import COLOURS, DISPLAY_ORDER, SEVERITY, Status, as_status, status_word
+from improvement.status import (
+    DISPLAY_ORDER,
+    NOT_ENOUGH_UPDATES,
+    SEVERITY,
+    Status,
+    as_status,
+    status_style,
+    status_word,
+)
 from metrics.models import Direction
 from metrics.selectors import MeasureState, measure_states
 from metrics.status import UNDATED, Point, TargetRow, targets_known_at
@@ -73,7 +81,7 @@ KIND_NOUNS = {
     PlanKind.SERVICE_REVIEW: "improvement plan",
     PlanKind.PERFORMANCE_PLAN: "performance plan",
 }
-ARROWS = {"better": "↑", "worse": "↓", "same": "→"}
+ARROWS = {"better": "↑", "worse": "↓", "same": "→", "up": "↑", "down": "↓"}
 # A change of status is shown with an arrow (or mark) AND its word, never the mark alone.
 CHANGE_MARKS = {"better": "↑", "worse": "↓", "completed": "✓", "new": "★", "no status": "–"}
 DAY = "%-d %B %Y"
@@ -154,7 +162,7 @@ def report_status(
         code=status.value,
         label=status_word(status, labels),
         standard=status.label,
-        colour=COLOURS.get(status, "none"),
+        colour=status_style(status),  # "not-enough": a pattern, never a colour
     )
 
 
@@ -213,10 +221,24 @@ def standard_key(labels: dict | None = None, entries: dict | None = None) -> dic
     return {s: key_line(s, labels or {}, entries or {}) for s in key_order()}
 
 
+NOT_ENOUGH_MEANING = (
+    "Too few of the actions (or objectives) beneath it are rated to give a status: below "
+    "the plan's minimum share. Not a colour."
+)
+
+
 def key_for(shown: list[ReportStatus], overdue: bool, lines: dict) -> list[KeyLine]:
     """The key lines of the statuses a report shows, in key order; the Overdue flag last."""
     codes = {s.code for s in shown}
     used = [lines[s] for s in key_order() if (s.value if s else "") in codes]
+    if NOT_ENOUGH_UPDATES.value in codes:
+        used.append(
+            KeyLine(
+                label=NOT_ENOUGH_UPDATES.label,
+                meaning=NOT_ENOUGH_MEANING,
+                status=report_status(NOT_ENOUGH_UPDATES, {}),
+            )
+        )
     if overdue:
         used.append(KeyLine(label="Overdue", meaning=OVERDUE_MEANING))
     return used
@@ -678,10 +700,13 @@ def _objective(
         section=objective.section.title if objective.section else "",
         source_reference=objective.source_reference,
         status=report_status(state.status, labels),
+        # The reason with its coverage ("Evidence: 5 of 6 actions rated; 1 overdue."), or
+        # the assessment's date and whether it is stale.
         reason=(
-            state.derived.reason
+            state.derived.explanation
             if state.basis != "assessment"
-            else f"The assessment as at {state.assessed_update.as_at:{DAY}}."
+            else f"The assessment as at {state.assessed_on:{DAY}}."
+            + (" It is stale." if state.assessed_stale else "")
         ),
         assessed=report_status(state.assessed, labels) if state.assessed else None,
         assessed_on=state.assessed_update.as_at if state.assessed_update else None,
@@ -829,7 +854,7 @@ def progress_report(plan: Plan, as_at: date, cover: dict | None = None) -> Progr
             assessed=[o.status.status for o in no_actions if o.assessed is not None],
         ),
         status=status,
-        status_reason=state.rollup.reason,
+        status_reason=state.rollup.explanation,
         action_labels=action_labels,
         summary_table=[_summary_row(o, action_labels) for o in objectives],
         objectives=objectives,

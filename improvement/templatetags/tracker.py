@@ -1,32 +1,37 @@
-"""Template tags for statuses: a badge that always carries its word, in the plan's label."""
+"""Template tags for statuses: a badge that always carries its word, in the plan's label;
+"Not enough updates" as a pattern, never a colour."""
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from improvement.status import COLOURS, as_status, status_word
+from improvement.status import as_status, status_style, status_word, status_words_compared
 
 register = template.Library()
 
 
+def _style(status) -> str:
+    return status_style(status)
+
+
 @register.simple_tag
-def status_tag(status, labels=None) -> SafeString:
-    """A coloured badge with the status's word, using the plan's own label if given.
+def status_tag(status, labels=None, compared=False) -> SafeString:
+    """A badge with the status's word, using the plan's own label if given; `compared`
+    (pages that set plans side by side) adds the standard word in brackets.
 
     Built in Python rather than from a template: a dashboard draws hundreds of them."""
     status = as_status(status)
+    word = status_words_compared(status, labels) if compared else status_word(status, labels)
     return format_html(
-        '<strong class="app-status app-status--{}">{}</strong>',
-        COLOURS[status] if status is not None else "none",
-        status_word(status, labels),
+        '<strong class="app-status app-status--{}">{}</strong>', _style(status), word
     )
 
 
 @register.filter
 def status_colour(status):
-    """The colour word for a status ("none" for no status)."""
-    status = as_status(status)
-    return COLOURS[status] if status is not None else "none"
+    """The style word for a status: its colour, "none" for no status, "not-enough" for
+    not enough updates (a pattern, not a colour)."""
+    return _style(as_status(status))
 
 
 @register.filter

@@ -2,7 +2,6 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
@@ -14,7 +13,7 @@ from improvement.action_list import (
     not_yet_updated_ids,
 )
 from improvement.forms import AsAtForm
-from improvement.models import ReportingPeriod
+from improvement.periods import current_period
 from improvement.reports.spreadsheet import CSV_TYPE, XLSX_TYPE, to_csv, to_xlsx
 
 
@@ -23,7 +22,10 @@ def action_list(request: HttpRequest) -> HttpResponse:
     form = AsAtForm(request.GET)
     as_at = form.as_at_date
     filters = ActionFilter(
-        request.GET or None, queryset=actions_as_at(request.user, as_at), user=request.user
+        request.GET or None,
+        queryset=actions_as_at(request.user, as_at),
+        user=request.user,
+        as_at=as_at,
     )
     table = ActionTable(filters.qs, query_string=form.query_string)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
@@ -44,7 +46,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
     rows = list(table.page.object_list) if table.page else []
     table.not_yet_updated = not_yet_updated_ids(
-        [row.record for row in rows], ReportingPeriod.current(timezone.localdate())
+        [row.record for row in rows], current_period(None, as_at)
     )
     query = request.GET.copy()
     query.pop("page", None)

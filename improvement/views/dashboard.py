@@ -5,14 +5,23 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from improvement.dashboard import build_dashboard
-from improvement.forms import DashboardForm
+from improvement.dashboard_form import DashboardForm
 from improvement.status import DISPLAY_ORDER
 
 
 @require_GET
 def dashboard_page(request: HttpRequest) -> HttpResponse:
-    form = DashboardForm(request.GET)
-    board = build_dashboard(request.user, form.as_at_date, form.compare_period())
+    form = DashboardForm(request.GET, user=request.user)
+    board = build_dashboard(
+        request.user,
+        form.as_at_date,
+        form.value("compare"),
+        since=form.since_date,
+        organisation=form.value("organisation"),
+        plan=form.value("plan"),
+        owner=form.value("owner"),
+        status=form.value("status"),
+    )
     return render(
         request,
         "improvement/dashboard.html",

@@ -4,10 +4,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from improvement.dashboard import mark_not_yet_updated
+from improvement.dashboard import DIRECTIONS, mark_not_yet_updated
 from improvement.forms import AsAtForm
 from improvement.history import changes_between, plan_state_as_at, plan_states_as_at
 from improvement.models import Plan
+from improvement.periods import staleness_words
 from improvement.permissions import get_visible_or_404
 
 
@@ -23,10 +24,15 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_visible_or_404(request.user, Plan.objects.prefetch_related("status_key"), slug=slug)
     form = AsAtForm(request.GET, with_since=True)
     state = plan_state_as_at(plan, form.as_at_date)
-    mark_not_yet_updated(state.actions, form.as_at_date)
+    mark_not_yet_updated(state.actions, form.as_at_date, plan)
     changes = None
+    # ?moved=worse (from the dashboard's counts): only the changes in that direction.
+    moved = request.GET.get("moved")
+    moved = moved if moved in DIRECTIONS else None
     if form.since_date:
         changes = changes_between(plan_state_as_at(plan, form.since_date), state)
+        if moved:
+            changes = [c for c in changes if c.direction == moved]
     return render(
         request,
         "improvement/plan_detail.html",
@@ -35,6 +41,8 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "plan": plan,
             "state": state,
             "changes": changes,
+            "moved": moved,
             "labels": plan.labels(),
+            "staleness_words": staleness_words(plan),
         },
     )

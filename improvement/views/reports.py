@@ -26,11 +26,11 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from improvement.dashboard import previous_period
 from improvement.forms import DATE_FORMATS, AsAtForm, date_field
 from improvement.house_style import template_for
 from improvement.models import Plan, ReportCover, ReportingPeriod, SavedReport
 from improvement.models.reports import COVER_TEXT_LIMIT, CoverFields
+from improvement.periods import previous_period
 from improvement.permissions import get_visible_or_404, require
 from improvement.reports import html, pdf, spreadsheet, word
 from improvement.reports.assembly import exceptions_report, progress_report
@@ -156,8 +156,9 @@ class ReportForm(AsAtForm):
         help_text="Changes since the end of the period.",
     )
 
-    def __init__(self, data=None, *, kind: str = Kind.PROGRESS):
+    def __init__(self, data=None, *, kind: str = Kind.PROGRESS, plan: Plan | None = None):
         super().__init__(data, with_since=kind == Kind.EXCEPTIONS)
+        self.plan = plan
         self.fields["as_at"].help_text = "Every status as it stood at the end of this day."
         self.fields["period"].queryset = _periods()
         if kind == Kind.EXCEPTIONS:
@@ -223,7 +224,7 @@ class ReportForm(AsAtForm):
             chosen = self._chosen_since(self.cleaned_data)
             if chosen is not None:
                 return chosen
-        previous = previous_period(self.as_at_date)
+        previous = previous_period(self.plan, self.as_at_date)
         return previous.end if previous else None
 
 
@@ -374,7 +375,7 @@ def _report_page(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     fmt = request.GET.get("format") or Format.HTML
     if fmt not in Format.values:
         return HttpResponseBadRequest("Choose a format: html, docx, pdf, xlsx or csv.")
-    form = ReportForm(request.GET, kind=kind)
+    form = ReportForm(request.GET, kind=kind, plan=plan)
     if request.method == "POST":
         return _cover_post(request, plan, kind, form)
     if form.is_bound and not form.is_valid():
@@ -449,7 +450,7 @@ def report_save(request: HttpRequest, slug: str) -> HttpResponse:
     dates = {"as_at": f"{data['as_at']:%Y-%m-%d}"}
     if kind == Kind.EXCEPTIONS and data["since"] and data["since"] < data["as_at"]:
         dates["since"] = f"{data['since']:%Y-%m-%d}"
-    date_form = ReportForm(dates, kind=kind)
+    date_form = ReportForm(dates, kind=kind, plan=plan)
     if not date_form.is_valid():
         return _page(request, plan, kind, date_form)
     cover = remembered_cover(plan)

@@ -153,6 +153,9 @@ def plan_sheets(plan: Plan) -> Sheets:
         "Restricted": _yes_no(plan.restricted),
         "Updates need sign-off": _yes_no(plan.requires_sign_off),
         "Measures count in the roll-up": _yes_no(plan.measures_in_rollup),
+        "Overdue counts as at risk": _yes_no(plan.overdue_at_risk),
+        "Minimum share rated (%)": plan.minimum_rated,
+        "Stale after (reporting periods)": plan.staleness_periods,
     }
     for status in Status:
         entry = labels.get(status.value)

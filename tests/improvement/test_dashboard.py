@@ -69,16 +69,18 @@ def test_each_plan_shows_status_counts_overdue_measures_and_grid(signed_in, plan
         ("on_track", 1),
         ("off_track", 1),
     ]
-    assert "3 actions; 1 overdue; 1 not yet updated this period." in html
+    assert (row.action_total.count, row.overdue.count, row.not_yet_updated.count) == (3, 1, 1)
+    assert "not yet updated this period" in html
     assert row.measures_off_target == 1 and "1 of 1" in html
-    assert 'class="app-grid__ref">1</span>' in html
+    assert 'class="app-tile__ref">1</span>' in html
 
 
 def test_what_moved_since_the_previous_period(signed_in, plan):
     response = signed_in.get(reverse("dashboard") + "?as_at=2025-09-01")
     board = response.context["board"]
-    assert board.compare_with.name == "Q1"  # the period that ended last before the date
     row = board.rows[0]
+    # The plan's period that ended last before the date.
+    assert row.comparison.label == "Q1 (to 30 June 2025)"
     assert row.change_counts == [("worse", 3), ("completed", 1)]
     html = response.content.decode()
     assert "3 worse" in html and "1 completed" in html
@@ -87,9 +89,12 @@ def test_what_moved_since_the_previous_period(signed_in, plan):
 
 def test_the_compare_period_can_be_chosen(signed_in, plan, periods):
     q1, q2 = periods
+    response = signed_in.get(reverse("dashboard") + f"?as_at=2025-12-01&compare={q1.pk}")
+    assert response.context["board"].rows[0].comparison.label == "Q1 (to 30 June 2025)"
+    # Q2 ends after the as-at date: said next to the field, and the default applies.
     response = signed_in.get(reverse("dashboard") + f"?as_at=2025-09-01&compare={q2.pk}")
-    # Q2 ends after the as-at date: nothing to compare with yet.
-    assert response.context["board"].rows[0].changes == []
+    assert "Q2 ends on 30 September 2025, not before the as-at date" in (response.content.decode())
+    assert response.context["board"].rows[0].comparison.label == "Q1 (to 30 June 2025)"
 
 
 def test_restricted_plans_are_not_on_an_outsiders_dashboard(client, plan):

@@ -95,6 +95,8 @@ def test_the_digest_reports_each_of_its_four_sections_on_a_worked_example(mailou
         ("plan", "Anytown improvement plan (the whole plan)", "Off target", "On track"),
         ("objective", "Objective 1: Workforce", "Off target", "On track"),
         ("action", "Action 1.1: Recruit permanent social workers", "Off target", "On track"),
+        # Its action 2.1 became overdue, and overdue work counts as at risk.
+        ("objective", "Objective 2: Practice", "At risk", "On track"),
     ]
     assert [(line.name, line.due_date) for line in digest.became_overdue] == [
         ("Action 2.1: Refresh the practice framework", D(2025, 3, 7))
@@ -113,7 +115,7 @@ def test_the_digest_reports_each_of_its_four_sections_on_a_worked_example(mailou
     assert message.to == [director.email]
     assert message.from_email == settings.DEFAULT_FROM_EMAIL
     assert message.subject == (
-        "Weekly digest to 12 March 2025: 3 turned red or amber, 1 became overdue, "
+        "Weekly digest to 12 March 2025: 4 turned red or amber, 1 became overdue, "
         "2 completed, 1 due in the next 14 days"
     )
     assert f"Sent to {director.email}: {message.subject}" in output
@@ -122,7 +124,7 @@ def test_the_digest_reports_each_of_its_four_sections_on_a_worked_example(mailou
     assert "Dear Priya Shah" in text
     assert "for the week from 5 March 2025 to 12 March 2025" in text
     sections = [
-        "TURNED RED OR AMBER (3)",
+        "TURNED RED OR AMBER (4)",
         "BECAME OVERDUE (1)",
         "COMPLETED (2)",
         "DUE IN THE NEXT 14 DAYS (BY 26 MARCH 2025) (1)",
@@ -221,7 +223,7 @@ def test_a_dry_run_prints_what_would_be_sent_and_sends_and_records_nothing(mailo
     output = send(TODAY, "--dry-run")
 
     assert output.splitlines() == [
-        f"Would send to {director.email}: Weekly digest to 12 March 2025: 3 turned red or "
+        f"Would send to {director.email}: Weekly digest to 12 March 2025: 4 turned red or "
         "amber, 1 became overdue, 2 completed, 1 due in the next 14 days",
         "1 digest would be sent (dry run: nothing sent or recorded).",
     ]

@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from improvement.history import plan_state_as_at
 from improvement.models import Action, Objective, Plan, ProgressUpdate
 from improvement.plan_files import PlanFileError, load_plan_document, load_plan_file
-from improvement.status import Status
+from improvement.status import NOT_ENOUGH_UPDATES, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -110,8 +110,10 @@ def test_herefordshire_as_at_its_review_is_off_track_because_of_requirements_12_
     state = plan_state_as_at(plan, datetime.date(2013, 7, 1))
     assert state.status == Status.OFF_TRACK
     assert [c.reference for c in state.rollup.deciding] == ["12", "13"]
-    # The day before the review nothing had been reported.
-    assert plan_state_as_at(plan, datetime.date(2013, 6, 30)).status is None
+    # The day before the review nothing had been reported: no colour, and it says why.
+    before = plan_state_as_at(plan, datetime.date(2013, 6, 30))
+    assert before.status == NOT_ENOUGH_UPDATES
+    assert before.rollup.reason.startswith("Not enough updates: 0 of 28 requirements rated.")
 
 
 def test_slough_has_seven_outcomes_two_action_lists_and_its_september_2014_progress():

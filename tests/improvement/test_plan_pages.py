@@ -91,7 +91,8 @@ def test_the_plan_list_shows_each_plan_with_its_status_word(signed_in):
     response = signed_in.get(reverse("plan-list") + "?as_at=2013-07-01")
     html = response.content.decode()
     assert "Herefordshire Council Improvement Notice" in html
-    assert '<strong class="app-status app-status--red">Red</strong>' in html
+    # Plans side by side: the plan's own word, the standard one in brackets.
+    assert '<strong class="app-status app-status--red">Red (Off track)</strong>' in html
     assert "Off track because requirement 12 and requirement 13 are off track." in html
 
 
@@ -165,8 +166,9 @@ def test_uk_style_dates_are_accepted(signed_in):
 def test_nottinghamshire_shows_no_status_rather_than_an_invented_one(signed_in):
     plan = load_plan_file(NOTTS)
     html = signed_in.get(plan.get_absolute_url() + "?as_at=2004-02-29").content.decode()
-    assert "No status" in html
-    assert "none of the 4 objectives has a status yet" in html
+    # Its report has no RAG column: no colour, and the page says how little is rated.
+    assert "app-status--not-enough" in html and "Not enough updates" in html
+    assert "0 of 4 objectives rated; 4 with not enough updates" in html
     assert "Increase secondments to qualifying courses to 10 per year" in html
 
 

@@ -135,9 +135,14 @@ def test_a_revised_target_is_kept_and_the_page_shows_the_one_in_force(signed_in)
     DataPointFactory(measure=measure, period_end=D(2024, 12, 31), value=72)
     before = signed_in.get(measure.get_absolute_url() + "?as_at=2025-01-31")
     after = signed_in.get(measure.get_absolute_url() + "?as_at=2025-05-31")
+    # The December value is judged against the target of its day, before and after the
+    # revision: a new target alone does not change a status.
     assert before.context["state"].target.value == 80
-    assert after.context["state"].target.value == 70
+    assert after.context["state"].target.value == 80
     assert "Replaced 80.0%: Market conditions" in after.content.decode()
+    DataPointFactory(measure=measure, period_end=D(2025, 4, 30), value=72)
+    later = signed_in.get(measure.get_absolute_url() + "?as_at=2025-05-31")
+    assert later.context["state"].target.value == 70
 
 
 @pytest.fixture

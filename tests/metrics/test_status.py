@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from improvement.status import Status
-from metrics.status import Point, TargetRow, assess, target_in_force
+from metrics.status import Point, TargetRow, aim_for, assess, target_in_force
 
 ON, RISK, OFF = Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK
 AS_AT = date(2025, 6, 30)
@@ -38,6 +38,7 @@ def run(value, target, direction="higher", tolerance=None, unit="percent", as_at
         points=points,
         targets=[target] if isinstance(target, TargetRow) else target,
         as_at=as_at,
+        path=kw.pop("path", "step"),
     )
 
 
@@ -100,14 +101,103 @@ def test_the_interim_target_due_next_is_in_force_then_the_final_one():
     assert target_in_force(targets, date(2008, 3, 31)).value == D(53)  # due that day
     assert target_in_force(targets, date(2008, 4, 1)).value == D(57)
     assert target_in_force(targets, date(2010, 1, 1)).value == D(57)  # already passed
-    # 54 FTE in March 2008 meets the milestone of 53; in April it is judged against 57.
+    # 54 FTE measured in March 2008 meets that day's milestone of 53, and still does when
+    # the report is drawn in April: the value is judged at its own date, not against 57.
     march = run(
         "54", targets, unit="fte", as_at=date(2008, 3, 31), points=[Point(date(2008, 3, 31), D(54))]
     )
     april = run(
         "54", targets, unit="fte", as_at=date(2008, 4, 30), points=[Point(date(2008, 3, 31), D(54))]
     )
-    assert (march.status, april.status) == (ON, OFF)
+    assert (march.status, april.status) == (ON, ON)
+    # A value measured in April is judged against 57.
+    later = run(
+        "54", targets, unit="fte", as_at=date(2008, 4, 30), points=[Point(date(2008, 4, 30), D(54))]
+    )
+    assert later.status == OFF
+
+
+FTE_TARGETS = [
+    interim(50, date(2007, 3, 31), id=1),
+    interim(53, date(2008, 3, 31), id=2),
+    TargetRow(id=3, kind="final", due_date=date(2009, 3, 31), value=D(57)),
+]
+
+
+@pytest.mark.parametrize("path", ["step", "line"])
+@pytest.mark.parametrize("as_at", [date(2007, 3, 31), date(2007, 4, 1)])
+def test_50_32_fte_against_50_stays_on_track_when_the_next_milestone_comes_into_view(path, as_at):
+    result = run(
+        None,
+        FTE_TARGETS,
+        unit="fte",
+        as_at=as_at,
+        path=path,
+        points=[Point(date(2007, 3, 31), D("50.32"))],
+        baseline=Point(date(2006, 3, 31), D(45)),
+    )
+    assert result.status == ON
+    assert (
+        result.reason == "On track: 50.32 FTE meets the interim target of 50 FTE by 31 March 2007."
+    )
+
+
+def test_a_straight_line_target_between_milestones():
+    half_way = [Point(date(2007, 9, 30), D(51))]
+    step = run(None, FTE_TARGETS, unit="fte", as_at=date(2007, 10, 1), points=half_way)
+    line = run(None, FTE_TARGETS, unit="fte", as_at=date(2007, 10, 1), points=half_way, path="line")
+    assert (step.status, step.shortfall) == (OFF, D(2))
+    # 183 of the 366 days from 50 (March 2007) to 53 (March 2008): 51.5.
+    assert (line.aim.value, line.status, line.shortfall) == (D("51.5"), OFF, D("0.5"))
+    assert line.reason == (
+        "Off track: 51 FTE is 0.5 FTE short of the straight-line target of 51.5 FTE on "
+        "30 September 2007 (on the way to the interim target of 53 FTE by 31 March 2008)."
+    )
+
+
+def test_the_line_starts_at_a_dated_baseline_and_without_one_is_a_step():
+    target = [final(80, due=date(2017, 3, 31))]
+    baseline = Point(date(2014, 3, 31), D(40))
+    with_baseline = aim_for(
+        target, date(2015, 9, 30), as_at=date(2016, 1, 1), path="line", baseline=baseline
+    )
+    assert with_baseline.value == D("60.0000")  # half way in time, half way in value
+    without = aim_for(target, date(2015, 9, 30), as_at=date(2016, 1, 1), path="line")
+    assert (without.value, without.interpolated) == (D(80), False)
+    after = aim_for(
+        target, date(2018, 1, 1), as_at=date(2018, 1, 1), path="line", baseline=baseline
+    )
+    assert after.value == D(80)  # past the final target: the target itself
+
+
+def test_a_revision_applies_to_values_measured_from_its_day():
+    old = TargetRow(id=1, kind="final", due_date=date(2017, 3, 31), value=D(80), set_on=None)
+    new = TargetRow(
+        id=2, kind="final", due_date=date(2017, 3, 31), value=D(70),
+        set_on=date(2015, 4, 1), replaces_id=1,
+    )  # fmt: skip
+    before = run(
+        "75", [old, new], as_at=date(2015, 6, 30), points=[Point(date(2015, 2, 28), D(75))]
+    )
+    after = run("75", [old, new], as_at=date(2015, 6, 30), points=[Point(date(2015, 5, 31), D(75))])
+    assert (before.target.value, after.target.value) == (D(80), D(70))
+    # A revision agreed after the as-at date is not known yet, whatever the value's date.
+    unknown = run(
+        "75", [old, new], as_at=date(2015, 3, 31), points=[Point(date(2015, 3, 1), D(75))]
+    )
+    assert unknown.target.value == D(80)
+
+
+def test_a_measure_with_no_stated_direction_shows_value_and_target_without_a_colour():
+    points = [Point(date(2025, 3, 31), D(12)), Point(date(2025, 6, 1), D(14))]
+    result = run(None, final(10), "none", points=points)
+    assert result.status is None
+    assert (result.latest.value, result.target.value) == (D(14), D(10))
+    assert result.reason == (
+        "No status: the measure does not say whether a higher or a lower value is better, so "
+        "14.0% is shown beside the target of 10.0% by 31 March 2026 without a colour."
+    )
+    assert (result.since_previous.direction, result.since_previous.change) == ("up", D(2))
 
 
 def test_a_revised_target_applies_from_its_day_and_the_old_one_before():

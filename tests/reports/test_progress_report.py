@@ -32,7 +32,10 @@ def test_statuses_are_in_the_plans_own_words(plan):
     assert labels["1.2"] == "Amber"
     assert labels["1.10"] == "Red"
     assert report.status_label == "Red"
-    assert report.status_reason == "Off track because objective 1 is off track."
+    assert report.status_reason == (
+        "Off track because objective 1 is off track. Evidence: 3 of 3 objectives rated; "
+        "1 with overdue actions."
+    )
 
 
 @pytest.mark.parametrize("as_at", [datetime.date(2025, 3, 31), AS_AT, datetime.date(2024, 1, 1)])
