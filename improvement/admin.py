@@ -32,7 +32,7 @@ from improvement.models import (
     Section,
     StatusKeyEntry,
 )
-from improvement.permissions import can_edit_plan, is_administrator
+from improvement.permissions import can_edit_plan, editable_plans, is_administrator
 from improvement.services import backdating_problem, is_correction
 from improvement.status import Status, as_status
 from improvement.templatetags.tracker import status_tag
@@ -69,13 +69,6 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-def editable_plans(user):
-    """The plans a user may change in the admin."""
-    if is_administrator(user):
-        return Plan.objects.all()
-    return Plan.objects.filter(editors=user)
-
-
 class PlanScoped:
     """Limits a model admin to the plans the user may edit (all, for administrators).
 
@@ -83,15 +76,12 @@ class PlanScoped:
 
     plan_path = ""
 
-    def _plan_filter(self, request) -> Q:
-        field = f"{self.plan_path}__editors" if self.plan_path else "editors"
-        return Q(**{field: request.user})
-
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if is_administrator(request.user):
             return queryset
-        return queryset.filter(self._plan_filter(request)).distinct()
+        field = f"{self.plan_path}__in" if self.plan_path else "pk__in"
+        return queryset.filter(**{field: editable_plans(request.user).values("pk")})
 
     def _plan_of(self, obj):
         plan = obj
@@ -516,10 +506,8 @@ class ProgressUpdateAdmin(HistoryAdmin):
         queryset = super().get_queryset(request)
         if is_administrator(request.user):
             return queryset
-        mine = Q(action__objective__plan__editors=request.user) | Q(
-            objective__plan__editors=request.user
-        )
-        return queryset.filter(mine).distinct()
+        plans = editable_plans(request.user).values("pk")
+        return queryset.filter(Q(action__objective__plan__in=plans) | Q(objective__plan__in=plans))
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)

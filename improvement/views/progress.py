@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from improvement.forms import AreaFormSet, SignOffForm, UpdateForm
 from improvement.models import Action, EvidenceFile, Objective, ProgressUpdate
 from improvement.permissions import (
+    decidable_updates,
     get_visible_or_404,
-    is_administrator,
     require,
     visible_plans,
 )
@@ -183,11 +183,9 @@ def evidence_file(request: HttpRequest, public_id) -> HttpResponse:
 
 def _awaiting_for(user):
     """Updates waiting for sign-off that `user` may decide, oldest first."""
-    waiting = ProgressUpdate.objects.filter(needs_sign_off=True, sign_off__isnull=True)
-    if not is_administrator(user):
-        waiting = waiting.filter(
-            Q(action__objective__plan__editors=user) | Q(objective__plan__editors=user)
-        ).exclude(author=user)
+    waiting = decidable_updates(
+        user, ProgressUpdate.objects.filter(needs_sign_off=True, sign_off__isnull=True)
+    )
     plans = visible_plans(user)
     return (
         waiting.filter(Q(action__objective__plan__in=plans) | Q(objective__plan__in=plans))
