@@ -10,7 +10,9 @@ Where a plan requires sign-off, an update waits (`needs_sign_off`) until a plan 
 `SignOff` approves it; only then does it count, from the day of the approval. A returned
 update never counts. Evidence files are stored in the database, beside their update:
 outside any web root, in the same transaction (a refused update leaves no file behind),
-and with nothing on an app server's disk.
+and with nothing on an app server's disk. Their bytes are never read with the rest of
+the row (the manager defers them, so listing or prefetching files reads names and sizes
+only) and are streamed a slice at a time when someone downloads one (`chunks()`).
 """
 
 import uuid
@@ -19,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from simple_history.models import HistoricalRecords
@@ -237,6 +240,19 @@ class SignOff(models.Model):
         raise AppendOnlyError("A sign-off decision is final: it cannot be deleted.")
 
 
+# How much of an evidence file a download reads from the database at once: a worker
+# holds at most this much of a file, whatever its size.
+EVIDENCE_CHUNK_BYTES = 256 * 1024
+
+
+class EvidenceFileManager(models.Manager):
+    """Files without their bytes: every list, prefetch (`update.files`) and lookup reads
+    the name, type and size only; the bytes come from `EvidenceFile.chunks()`."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("data")
+
+
 class EvidenceFile(models.Model):
     """A file uploaded as evidence with an update; served only to people who may read it."""
 
@@ -251,6 +267,8 @@ class EvidenceFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = EvidenceFileManager()
 
     class Meta:
         ordering = ["update", "name", "id"]
@@ -273,3 +291,22 @@ class EvidenceFile(models.Model):
         from django.urls import reverse
 
         return reverse("evidence-file", kwargs={"public_id": self.public_id})
+
+    def chunks(self, size: int | None = None):
+        """The file's bytes, one slice (at most `size` bytes) per query: SUBSTR on SQLite,
+        SUBSTRING on PostgreSQL, so neither the worker nor the query holds the whole file."""
+        size = size or EVIDENCE_CHUNK_BYTES
+        start = 1  # SQL strings count from 1
+        while True:
+            piece = (
+                EvidenceFile.objects.filter(pk=self.pk)
+                .annotate(piece=Substr("data", start, size, output_field=models.BinaryField()))
+                .values_list("piece", flat=True)
+                .first()
+            )
+            piece = bytes(piece or b"")
+            if piece:
+                yield piece
+            if len(piece) < size:
+                return
+            start += size
