@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from improvement.models.versioned import Versioned
 from metrics.units import Unit, value_problem
 
 
@@ -40,7 +41,7 @@ class Indicator(models.TextChoices):
 VALUE = {"max_digits": 16, "decimal_places": 4, "null": True, "blank": True}
 
 
-class Measure(models.Model):
+class Measure(Versioned):
     plan = models.ForeignKey("improvement.Plan", on_delete=models.CASCADE, related_name="measures")
     reference = models.CharField(max_length=50, blank=True, help_text='Optional, e.g. "M3".')
     name = models.CharField(max_length=300)

@@ -11,6 +11,7 @@ from .notifications import DigestLog, NotificationPreference, ReminderLog
 from .plans import Plan, PlanKind, ReportingPeriod, Section, StatusKeyEntry
 from .progress import AreaForDevelopment, EvidenceFile, ProgressUpdate, SignOff
 from .reports import SavedReport
+from .versioned import StaleEdit, Versioned
 from .work import Action, Milestone, Objective
 
 register(
@@ -37,5 +38,7 @@ __all__ = [
     "SavedReport",
     "Section",
     "SignOff",
+    "StaleEdit",
     "StatusKeyEntry",
+    "Versioned",
 ]

@@ -12,6 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from improvement.status import DISPLAY_ORDER, RollupRule, Status
 
+from .versioned import Versioned
+
 
 class PlanKind(models.TextChoices):
     IMPROVEMENT_NOTICE = "improvement_notice", "Improvement notice"
@@ -32,7 +34,7 @@ class PlanQuerySet(models.QuerySet):
         return visible_plans(user, self)
 
 
-class Plan(models.Model):
+class Plan(Versioned):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=300)
     organisation = models.CharField(max_length=200)
@@ -186,7 +188,7 @@ class StatusKeyEntry(models.Model):
         return f"{self.get_status_display()}: {self.label}"
 
 
-class Section(models.Model):
+class Section(Versioned):
     """A heading that groups objectives ("Leadership and Governance")."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")

@@ -12,9 +12,10 @@ from simple_history.models import HistoricalRecords
 from improvement.references import natural_key
 
 from .plans import Plan, Section
+from .versioned import Versioned
 
 
-class Objective(models.Model):
+class Objective(Versioned):
     """An objective, outcome, requirement or theme of a plan."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
@@ -90,7 +91,7 @@ class Objective(models.Model):
         return self.title or Truncator(self.description).words(18)
 
 
-class Action(models.Model):
+class Action(Versioned):
     """An improvement activity / recommended action under an objective."""
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
@@ -152,7 +153,7 @@ class Action(models.Model):
         return self.objective.plan
 
 
-class Milestone(models.Model):
+class Milestone(Versioned):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(max_length=300)
     due_date = models.DateField(null=True, blank=True)
