@@ -27,15 +27,18 @@ from django.utils.dateformat import format as date_format
 from simple_history.models import HistoricalRecords
 
 from improvement.status import Status
+from improvement.text_limits import LONG_TEXT, text_list_problems, text_validators
 
 from .plans import ReportingPeriod
 from .work import Action, Objective
 
 
 def validate_text_list(value) -> None:
-    """Achievements and evidence are lists of items, each a non-empty piece of text."""
-    if not isinstance(value, list) or not all(isinstance(i, str) and i.strip() for i in value):
-        raise ValidationError("Give a list of items, each with some text.")
+    """Achievements and evidence are lists of items, each a non-empty piece of text with no
+    NUL, within the caps of `improvement.text_limits`."""
+    problems = text_list_problems(value)
+    if problems:
+        raise ValidationError(problems)
 
 
 def update_date_problem(*, as_at, plan, today) -> str | None:
@@ -77,7 +80,9 @@ class ProgressUpdate(models.Model):
         blank=True,
         help_text="Leave blank only where the source report gives no status.",
     )
-    narrative = models.TextField("progress", blank=True)
+    narrative = models.TextField(
+        "progress", blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
     achievements = models.JSONField(default=list, blank=True, validators=[validate_text_list])
     evidence = models.JSONField(
         "evidence", default=list, blank=True, validators=[validate_text_list]
@@ -178,8 +183,10 @@ class AreaForDevelopment(models.Model):
     update = models.ForeignKey(
         ProgressUpdate, on_delete=models.CASCADE, related_name="areas_for_development"
     )
-    description = models.TextField()
-    timescale = models.CharField("timescale (as written)", max_length=200, blank=True)
+    description = models.TextField(max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
+    timescale = models.CharField(
+        "timescale (as written)", max_length=200, blank=True, validators=text_validators()
+    )
     due_date = models.DateField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
@@ -204,7 +211,9 @@ class SignOff(models.Model):
 
     update = models.OneToOneField(ProgressUpdate, on_delete=models.PROTECT, related_name="sign_off")
     decision = models.CharField(max_length=10, choices=Decision.choices)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(
+        blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sign_offs"
     )
@@ -258,10 +267,12 @@ class EvidenceFile(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     update = models.ForeignKey(ProgressUpdate, on_delete=models.PROTECT, related_name="files")
-    name = models.CharField(max_length=200, help_text="The uploaded name, made safe.")
-    content_type = models.CharField(max_length=100)
+    name = models.CharField(
+        max_length=200, help_text="The uploaded name, made safe.", validators=text_validators()
+    )
+    content_type = models.CharField(max_length=100, validators=text_validators())
     size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, validators=text_validators())
     data = models.BinaryField()
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

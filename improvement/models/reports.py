@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from improvement.text_limits import text_validators
+
 from .plans import Plan
 from .progress import AppendOnlyError
 
@@ -44,10 +46,10 @@ class SavedReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="saved_reports"
     )
     saved_at = models.DateTimeField(default=timezone.now, editable=False)
-    file_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=120)
+    file_name = models.CharField(max_length=255, validators=text_validators())
+    content_type = models.CharField(max_length=120, validators=text_validators())
     size = models.PositiveIntegerField()
-    sha256 = models.CharField("SHA-256", max_length=64)
+    sha256 = models.CharField("SHA-256", max_length=64, validators=text_validators())
     data = models.BinaryField()
 
     class Meta:
