@@ -2,6 +2,9 @@
 to the field, in the update form, the admin and at model level (which the import's
 full_clean uses), and nothing is saved. The caps keep every exported cell within Excel's."""
 
+import io
+import zipfile
+
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -9,8 +12,9 @@ from django.db import models
 from django.urls import reverse
 
 from improvement import roles, text_limits
-from improvement.models import ProgressUpdate
+from improvement.models import Plan, ProgressUpdate
 from improvement.models.progress import validate_text_list
+from improvement.workbook.services import plan_import
 from tests.factories import ActionFactory, PlanFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +161,26 @@ def test_a_nul_or_an_over_long_text_is_refused_by_the_admin_plan_form(client):
         assert response.context["adminform"].form.errors[field], change
     plan.refresh_from_db()
     assert plan.description == "As agreed"
+
+
+def test_the_import_refuses_a_nul_in_a_cell_at_its_dry_run_and_saves_nothing():
+    files = {
+        "plan.csv": "Field,Value\nSlug,anytown\nTitle,Any\x00town\n"
+        "Organisation,Anytown Council\nKind,Action plan\n",
+        "objectives.csv": "Reference,Title,Description\n1,Work\x00force,Recruit\n",
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    administrator = user_with_role(roles.ADMINISTRATOR)
+    for confirm in (False, True):
+        result = plan_import(
+            data=buffer.getvalue(), file_name="plan.zip", user=administrator, confirm=confirm
+        )
+        assert [(p.sheet, p.row, p.column) for p in result.problems] == [
+            ("plan", 3, "Value"),
+            ("objectives", 2, "Title"),
+        ]
+        assert all(p.message == text_limits.NUL_MESSAGE for p in result.problems)
+    assert not Plan.objects.exists()
