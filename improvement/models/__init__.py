@@ -10,7 +10,7 @@ from .imports import PendingImport
 from .notifications import DigestLog, NotificationPreference, ReminderLog
 from .plans import Plan, PlanKind, ReportingPeriod, Section, StatusKeyEntry
 from .progress import AreaForDevelopment, EvidenceFile, ProgressUpdate, SignOff
-from .reports import SavedReport
+from .reports import ReportCover, SavedReport
 from .versioned import StaleEdit, Versioned
 from .work import Action, Milestone, Objective
 
@@ -34,6 +34,7 @@ __all__ = [
     "PlanKind",
     "ProgressUpdate",
     "ReminderLog",
+    "ReportCover",
     "ReportingPeriod",
     "SavedReport",
     "Section",

@@ -178,6 +178,15 @@ class StatusKeyEntry(models.Model):
     description = models.TextField(
         blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
     )
+    phrase = models.CharField(
+        "phrase in the report's summary",
+        max_length=120,
+        blank=True,
+        help_text='How the summary counts this label, written for several: "have been '
+        'completed", "are progressing". For one the report says "has" or "is". Empty: a '
+        "standard phrase.",
+        validators=text_validators(),
+    )
     history = HistoricalRecords()
 
     class Meta:

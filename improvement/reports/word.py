@@ -29,6 +29,7 @@ from improvement.reports.assembly import (
     ReportAction,
     ReportMeasure,
     ReportObjective,
+    ReportStatus,
 )
 from improvement.status import Status
 
@@ -67,6 +68,11 @@ MEASURE_COLUMNS = [
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def _standard(status: ReportStatus | Status | None) -> Status | None:
+    """The standard status behind a report's status (its fill colour)."""
+    return status.status if isinstance(status, ReportStatus) else status
+
+
 def _text(value) -> str:
     """Text Word can hold: XML cannot carry control characters, so they are dropped."""
     return _NOT_XML.sub("", str(value or ""))
@@ -102,6 +108,7 @@ class _Writer:
         """The status word, shaded in its colour (no shading for "no status")."""
         run = paragraph.add_run(_text(label))
         run.bold = True
+        status = _standard(status)
         if status in FILLS:
             fill, colour = FILLS[status]
             _shade(run._r.get_or_add_rPr(), fill)
@@ -141,6 +148,7 @@ class _Writer:
         paragraph = cell.paragraphs[0]
         run = paragraph.add_run(_text(label))
         run.bold = True
+        status = _standard(status)
         if status in FILLS:
             fill, colour = FILLS[status]
             _shade(cell._tc.get_or_add_tcPr(), fill)
@@ -172,16 +180,13 @@ def _title(w: _Writer, report: ProgressReport, heading: str, lines: list[str]) -
         w.paragraph(line, bold=True)
 
 
-def _key(w: _Writer, report: ProgressReport) -> None:
+def _key(w: _Writer, key) -> None:
     w.heading("Status key", 2)
     table = w.table([("Status", 45), ("What it means", 222)], "The plan's status key")
-    for line in report.key:
-        meaning = ": ".join(filter(None, [line.standard_word, line.description]))
+    for line in key:
+        meaning = ": ".join(filter(None, [line.standard_word, line.meaning]))
         cells = w.row(table, ["", meaning])
         w.status_cell(cells[0], line.status, line.label)
-    cells = w.row(table, ["", "No update gives a status, or there is nothing to roll up."])
-    w.status_cell(cells[0], None, "No status")
-    w.row(table, ["Overdue", "Past its due date and not complete: a flag beside the status."])
 
 
 def _action_row(w: _Writer, table, action: ReportAction) -> None:
@@ -263,7 +268,7 @@ def _measures(w: _Writer, measures: list[ReportMeasure], caption: str) -> None:
 def progress_docx(report: ProgressReport) -> bytes:
     w = _Writer(report.title)
     _title(w, report, report.title, [f"Progress as at {report.as_at:%-d %B %Y}"])
-    _key(w, report)
+    _key(w, report.key)
     w.heading("Summary", 2)
     w.paragraph(report.summary)
     w.heading("Overall status", 2)
@@ -288,7 +293,7 @@ def exceptions_docx(exceptions: ExceptionsReport) -> bytes:
     if exceptions.since:
         lines.append(f"Changes since {exceptions.since:%-d %B %Y}")
     _title(w, report, f"Exceptions report: {report.title}", lines)
-    _key(w, report)
+    _key(w, exceptions.key)
     w.heading("Summary", 2)
     w.paragraph(exceptions.summary)
     term = report.objective_term
@@ -298,14 +303,15 @@ def exceptions_docx(exceptions: ExceptionsReport) -> bytes:
             [("Ref", 20), ("Title", 100), ("Status", 30), ("Why", 117)],
             f"{term.capitalize()}s off track or at risk",
         )
-        for objective in exceptions.objectives:
+        for item in exceptions.objectives:
+            objective = item.objective
             cells = w.row(table, [objective.reference, objective.heading, "", objective.reason])
             w.status_cell(cells[2], objective.status, objective.status_label)
     if exceptions.actions:
         w.heading("Actions off track, at risk or overdue", 2)
         table = w.table(ACTION_COLUMNS, "Actions off track, at risk or overdue")
-        for _, action in exceptions.actions:
-            _action_row(w, table, action)
+        for item in exceptions.actions:
+            _action_row(w, table, item.action)
     if exceptions.measures:
         w.heading("Measures off target", 2)
         w.bullets([f"{m.in_brackets}: {m.status_label}. {m.reason}" for m in exceptions.measures])

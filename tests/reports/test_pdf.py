@@ -39,7 +39,7 @@ def test_the_pdf_has_the_summary_and_every_action(signed_in, plan):
     for reference in ORDER:
         assert f" {reference} " in text, reference
     assert "Agency use is 14% & rising." in text
-    assert "Progress as at 30 June 2025" in text
+    assert "As at 30 June 2025" in text
 
 
 def test_the_pdf_is_a4_landscape_and_styled(signed_in, plan):
@@ -57,7 +57,7 @@ def test_the_pdf_carries_the_measure_charts(signed_in, plan):
 
 def test_the_exceptions_report_as_pdf(signed_in, plan):
     text = pdf_text(download(signed_in, plan, "plan-exceptions").content)
-    assert "Vacancy rate 14.0% (8.0%)" in text
+    assert "Vacancy rate" in text and "14.0% (8.0%)" in text
     exceptions = text[: text.index("What changed since")]
     assert "Cut agency use" in exceptions and "Data task 1" not in exceptions
     assert "↓ worse" in text

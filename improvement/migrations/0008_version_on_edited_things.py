@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('improvement', '0006_evidence_bytes_stored_for_slicing'),
+        ('improvement', '0007_evidence_bytes_stored_for_slicing'),
     ]
 
     operations = [

@@ -22,6 +22,6 @@ def default_storage(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("improvement", "0005_update_correction")]
+    dependencies = [("improvement", "0006_report_cover_and_key_phrase")]
 
     operations = [migrations.RunPython(external_storage, default_storage)]

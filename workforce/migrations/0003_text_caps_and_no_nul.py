@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workforce', '0001_initial'),
+        ('workforce', '0002_return_dates_and_figures_within_sensible_limits'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('improvement', '0007_version_on_edited_things'),
+        ('improvement', '0008_version_on_edited_things'),
     ]
 
     operations = [

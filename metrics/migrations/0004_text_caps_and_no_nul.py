@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('metrics', '0002_measure_version'),
+        ('metrics', '0003_measure_version'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('metrics', '0001_initial'),
+        ('metrics', '0002_remove_hand_entered_values_of_fed_measures'),
     ]
 
     operations = [
