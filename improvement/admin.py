@@ -544,20 +544,6 @@ def _form_for(form_class, user):
     """The form class with the person using it, so its checks know who records."""
     return type(form_class.__name__, (form_class,), {"user": user})
 
-    class Meta:
-        model = ProgressUpdate
-        fields = [
-            "action",
-            "objective",
-            "period",
-            "as_at",
-            "status",
-            "narrative",
-            "achievements",
-            "evidence",
-            "author",
-        ]
-
 
 class UpdateInline(admin.StackedInline):
     """Updates are append-only: earlier ones are shown read-only, new ones can be added."""
