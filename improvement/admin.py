@@ -5,18 +5,29 @@ List pages show the status as at today and the overdue flag, worked out by the s
 `improvement.history` functions the pages use, for the whole page in a fixed number of
 queries.
 
-Administrators see everything. Plan editors see and change only the plans they are named
-on (and what is in them), and cannot change who edits a plan. Stored progress updates
-can be corrected by administrators only; django-simple-history records the correction.
+Administrators see everything. Plan editors see and change only the plans they edit
+(`improvement.permissions.editable_plans`: the role and the plan's editors together), and
+cannot change who edits a plan. Stored progress updates can be corrected by
+administrators only; django-simple-history records the correction.
+
+No lost edits: the change page of a plan, section, objective, action, milestone or
+measure, and each of their inline rows, carries the version it was drawn from
+(`VersionedForm`); saving it after someone else saved that object is refused, nothing is
+saved, and the page says who changed what.
 """
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import connection
+from django.db.models import Model, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
 from improvement.fields import ItemListField
@@ -31,8 +42,10 @@ from improvement.models import (
     ReportingPeriod,
     Section,
     StatusKeyEntry,
+    Versioned,
 )
-from improvement.permissions import can_edit_plan, is_administrator
+from improvement.models.versioned import changes_since
+from improvement.permissions import can_edit_plan, editable_plans, is_administrator
 from improvement.services import backdating_problem, is_correction
 from improvement.status import Status, as_status
 from improvement.templatetags.tracker import status_tag
@@ -40,6 +53,194 @@ from improvement.templatetags.tracker import status_tag
 
 def _badge(status) -> str:
     return status_tag(status)
+
+
+# -- no lost edits --------------------------------------------------------------------
+
+
+class VersionedForm(forms.ModelForm):
+    """A change form (or inline row) that remembers the version it was drawn from and is
+    refused, with the other person's changes, if the object has been saved since.
+
+    The stored version is read under a row lock (the admin saves inside a transaction),
+    so nobody can save between this check and this form's save. A post without a version
+    (not from a page the admin drew: a script, say) is not checked: the check protects
+    people editing on pages, and anyone may read the current version anyway."""
+
+    based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # The main form is always checked: the admin saves the object whatever changed. An
+    # inline row is checked when it differs from the row now stored (it would be saved);
+    # if it still says what the page showed (the person did not touch it), it is left
+    # out of the save instead, so someone else's newer row stays as they saved it.
+    inline = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["based_on_version"].initial = self.instance.version
+
+    def _is_stored(self) -> bool:
+        return self.instance.pk is not None and not self.instance._state.adding
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self._is_stored() or (self.inline and not self.has_changed()):
+            return cleaned
+        instance = self.instance
+        stored = instance.stored_version(lock=connection.in_atomic_block)
+        based_on = cleaned.get("based_on_version")
+        if stored is None or based_on is None or based_on == stored:
+            instance.expect_version(stored)
+            return cleaned
+        if based_on > stored:
+            raise forms.ValidationError(
+                "This page is out of date: nothing was saved. Open it again and make your "
+                "changes again."
+            )
+        if self.inline and self._as_drawn(based_on):
+            self.__dict__["changed_data"] = []  # not saved: the newer row stays
+            return cleaned
+        raise forms.ValidationError(stale_messages(instance, based_on))
+
+    def _as_drawn(self, version: int) -> bool:
+        """Whether this row posts back exactly what the page showed at `version`."""
+        if self.cleaned_data.get("DELETE"):
+            return False
+        model = type(self.instance)
+        drawn = (
+            model.history.filter(id=self.instance.pk, version=version)
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+        if drawn is None:
+            return False
+        for name, value in self.cleaned_data.items():
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.primary_key:
+                continue
+            if field.many_to_many or not hasattr(drawn, field.attname):
+                return False
+            posted = value.pk if isinstance(value, Model) else value
+            if getattr(drawn, field.attname) != posted:
+                return False
+        return True
+
+
+def stale_messages(instance: Versioned, based_on: int) -> list[str]:
+    """Why a change based on `based_on` is refused, with what others changed since."""
+    since = changes_since(instance, based_on)
+    what = f"{instance._meta.verbose_name} “{instance}”"
+    who = " and ".join(since.savers) or "Someone else"
+    when = f" at {date_format(localtime(since.saved_at), 'j F Y H:i')}" if since.saved_at else ""
+    lines = [
+        f"Nothing was saved: {who} saved the {what}{when}, after you opened this page. "
+        "Open it again to see their version, then make your changes again."
+    ]
+    lines += [f"{c.label}: “{c.before}” → “{c.after}”" for c in since.changes]
+    if not since.changes:
+        lines.append("Their save changed no field shown here.")
+    return lines
+
+
+class VersionedAdmin:
+    """For model admins and inlines of versioned models: the form carries its version."""
+
+    form = VersionedForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        named = {f for _, options in fieldsets for f in flatten(options.get("fields", []))}
+        if "based_on_version" in named or not self.has_change_permission(request, obj):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        fields = [*options.get("fields", []), "based_on_version"]
+        return [(name, {**options, "fields": fields}), *rest]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Only inlines have formsets: their rows are checked when changed.
+        kwargs["form"] = type(
+            self.form.__name__, (kwargs.get("form", self.form),), {"inline": True}
+        )
+        return super().get_formset(request, obj, **kwargs)
+
+
+def flatten(fields):
+    for field in fields:
+        if isinstance(field, (list, tuple)):
+            yield from field
+        else:
+            yield field
+
+
+# -- change lists that never fail on a query string -----------------------------------
+
+# Date parts a change list may filter on, with the values they can take. Years stop at
+# 9998 so that "the year after" (the date hierarchy's upper bound) is still a date.
+DATE_PARTS = {
+    "year": (1, 9998),
+    "iso_year": (1, 9998),
+    "month": (1, 12),
+    "day": (1, 31),
+    "week": (1, 53),
+    "quarter": (1, 4),
+    "week_day": (1, 7),
+    "iso_week_day": (1, 7),
+}
+
+
+def hostile_parameter(params: dict[str, list[str]]) -> str | None:
+    """Why a change list's query string cannot be used (None when it can): what Django's
+    own checks let through to the database, where it fails: a NUL (PostgreSQL refuses it
+    in any string), a regular expression (the database's syntax errors), a date part out
+    of range (Python's dates stop at 9999)."""
+    for key, values in params.items():
+        if "\x00" in key or any("\x00" in value for value in values):
+            return "A filter contains a NUL character."
+        lookup = key.rsplit("__", 1)[-1]
+        if lookup in ("regex", "iregex"):
+            return "Filters by regular expression are not offered."
+        if lookup in DATE_PARTS:
+            low, high = DATE_PARTS[lookup]
+            for value in values:
+                try:
+                    number = int(value)
+                except ValueError:
+                    return f"{key} must be a whole number."
+                if not low <= number <= high:
+                    return f"{key} must be from {low} to {high}."
+    return None
+
+
+class SafeChangeList(ChangeList):
+    """A change list that refuses (Django's "?e=1" page) a query string the database would
+    fail on, instead of answering 500."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        problem = hostile_parameter(self.filter_params)
+        if problem:
+            raise IncorrectLookupParameters(problem)
+        return super().get_queryset(request, exclude_parameters)
+
+
+def guard_change_lists(site) -> None:
+    """Every change list on `site` (ours, auth's, axes', the API token's) vets its query
+    string first. Called once every admin module is registered (`ImprovementConfig`)."""
+    for model_admin in site._registry.values():
+        original = model_admin.get_changelist
+        if getattr(original, "guarded", False):
+            continue
+
+        def get_changelist(request, _original=original, **kwargs):
+            changelist = _original(request, **kwargs)
+            if issubclass(changelist, SafeChangeList):
+                return changelist
+            return type(f"Safe{changelist.__name__}", (SafeChangeList, changelist), {})
+
+        get_changelist.guarded = True
+        model_admin.get_changelist = get_changelist
 
 
 # -- who may touch what --------------------------------------------------------------
@@ -69,13 +270,6 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-def editable_plans(user):
-    """The plans a user may change in the admin."""
-    if is_administrator(user):
-        return Plan.objects.all()
-    return Plan.objects.filter(editors=user)
-
-
 class PlanScoped:
     """Limits a model admin to the plans the user may edit (all, for administrators).
 
@@ -83,15 +277,12 @@ class PlanScoped:
 
     plan_path = ""
 
-    def _plan_filter(self, request) -> Q:
-        field = f"{self.plan_path}__editors" if self.plan_path else "editors"
-        return Q(**{field: request.user})
-
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if is_administrator(request.user):
             return queryset
-        return queryset.filter(self._plan_filter(request)).distinct()
+        field = f"{self.plan_path}__in" if self.plan_path else "pk__in"
+        return queryset.filter(**{field: editable_plans(request.user).values("pk")})
 
     def _plan_of(self, obj):
         plan = obj
@@ -147,12 +338,12 @@ class StatusKeyInline(admin.TabularInline):
     verbose_name_plural = "Status key (the plan's own label for each status)"
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(VersionedAdmin, admin.TabularInline):
     model = Section
     extra = 0
 
 
-class ObjectiveInline(admin.TabularInline):
+class ObjectiveInline(VersionedAdmin, admin.TabularInline):
     model = Objective
     extra = 0
     fields = ["reference", "title", "section", "owner"]
@@ -188,7 +379,7 @@ class _StatesOnPage:
 
 
 @admin.register(Plan)
-class PlanAdmin(PlanScoped, _StatesOnPage, HistoryAdmin):
+class PlanAdmin(VersionedAdmin, PlanScoped, _StatesOnPage, HistoryAdmin):
     list_display = ["title", "organisation", "kind", "status", "overdue"]
     list_filter = ["kind", "rollup_rule", "organisation"]
     search_fields = ["title", "organisation", "slug"]
@@ -237,7 +428,7 @@ class PlanAdmin(PlanScoped, _StatesOnPage, HistoryAdmin):
 # -- objectives ----------------------------------------------------------------------
 
 
-class ActionInline(admin.StackedInline):
+class ActionInline(VersionedAdmin, admin.StackedInline):
     model = Action
     extra = 0
     fields = [
@@ -275,7 +466,7 @@ class ObjectiveStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(PlanScoped, _StatesOnPage, HistoryAdmin):
+class ObjectiveAdmin(VersionedAdmin, PlanScoped, _StatesOnPage, HistoryAdmin):
     plan_path = "plan"
     list_display = ["reference", "display_title", "plan", "section", "owner", "status", "overdue"]
     list_display_links = ["reference", "display_title"]
@@ -317,7 +508,7 @@ class ObjectiveAdmin(PlanScoped, _StatesOnPage, HistoryAdmin):
 # -- actions -------------------------------------------------------------------------
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(VersionedAdmin, admin.TabularInline):
     model = Milestone
     extra = 0
 
@@ -356,20 +547,6 @@ class ProgressUpdateForm(forms.ModelForm):
 def _form_for(form_class, user):
     """The form class with the person using it, so its checks know who records."""
     return type(form_class.__name__, (form_class,), {"user": user})
-
-    class Meta:
-        model = ProgressUpdate
-        fields = [
-            "action",
-            "objective",
-            "period",
-            "as_at",
-            "status",
-            "narrative",
-            "achievements",
-            "evidence",
-            "author",
-        ]
 
 
 class UpdateInline(admin.StackedInline):
@@ -431,7 +608,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Action)
-class ActionAdmin(PlanScoped, HistoryAdmin):
+class ActionAdmin(VersionedAdmin, PlanScoped, HistoryAdmin):
     plan_path = "objective__plan"
     list_display = ["reference", "short_title", "plan", "owner", "due_date", "status", "overdue"]
     list_display_links = ["reference", "short_title"]
@@ -520,10 +697,8 @@ class ProgressUpdateAdmin(HistoryAdmin):
         queryset = super().get_queryset(request)
         if is_administrator(request.user):
             return queryset
-        mine = Q(action__objective__plan__editors=request.user) | Q(
-            objective__plan__editors=request.user
-        )
-        return queryset.filter(mine).distinct()
+        plans = editable_plans(request.user).values("pk")
+        return queryset.filter(Q(action__objective__plan__in=plans) | Q(objective__plan__in=plans))
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
@@ -575,7 +750,7 @@ class ReportingPeriodAdmin(HistoryAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(PlanScoped, HistoryAdmin):
+class SectionAdmin(VersionedAdmin, PlanScoped, HistoryAdmin):
     plan_path = "plan"
     list_display = ["title", "plan", "position"]
     list_filter = [("plan", admin.RelatedOnlyFieldListFilter)]

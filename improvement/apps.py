@@ -8,9 +8,13 @@ class ImprovementConfig(AppConfig):
     name = "improvement"
 
     def ready(self):
+        from django.contrib import admin
         from django.db.models.signals import post_migrate
 
         from improvement import permissions  # noqa: F401  registers the rules
+        from improvement.admin import guard_change_lists
         from improvement.roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="tracker-sync-roles")
+        # The admin (listed first in INSTALLED_APPS) has registered every model by now.
+        guard_change_lists(admin.site)

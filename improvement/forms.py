@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from improvement.fields import ItemListField
+from improvement.text_limits import LONG_TEXT
 from improvement.uploads import ACCEPT, check_evidence_file
 
 # A browser's date picker sends ISO dates; people typing into a plain text box (no
@@ -108,7 +109,7 @@ class UpdateForm(forms.Form):
         label="Progress",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="What has been done since the last update, and what happens next.",
-        max_length=20000,
+        max_length=LONG_TEXT,
         error_messages={"required": "Say what progress has been made."},
     )
     achievements = ItemListField(label="Achievements", help_text="One achievement per line.")

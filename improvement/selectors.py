@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
-
 from improvement.history import ActionState, action_states_as_at
-from improvement.models import Action, ProgressUpdate, ReportingPeriod
+from improvement.models import ProgressUpdate, ReportingPeriod
+from improvement.permissions import looked_after_actions
 from improvement.status import Status
 
 
@@ -36,8 +35,9 @@ class MyActions:
 
 
 def actions_looked_after_by(user, *, include_delegated: bool = True):
-    links = Q(owner=user) | Q(delegates=user) if include_delegated else Q(owner=user)
-    return Action.objects.filter(links).distinct()
+    """The actions `user` owns (or is a delegate for) and may still record progress on
+    (the rule is `improvement.permissions.looked_after_actions`)."""
+    return looked_after_actions(user, include_delegated=include_delegated)
 
 
 def my_actions(

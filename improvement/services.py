@@ -27,7 +27,7 @@ from improvement.models import (
     ReportingPeriod,
     SignOff,
 )
-from improvement.permissions import can_sign_off, is_administrator
+from improvement.permissions import can_sign_off, is_administrator, may_sign_off_in
 from improvement.uploads import CheckedFile
 
 
@@ -75,10 +75,11 @@ def is_correction(*, as_at: date, today: date) -> bool:
 
 def needs_sign_off(plan, author) -> bool:
     """An owner's update waits for sign-off where the plan asks; an editor's or an
-    administrator's does not (they are the ones who would sign it off)."""
+    administrator's does not (they are the ones who would sign it off): the role and the
+    plan together, as `improvement.permissions` decides."""
     if not plan.requires_sign_off:
         return False
-    return not (is_administrator(author) or plan.editors.filter(pk=author.pk).exists())
+    return not may_sign_off_in(author, plan)
 
 
 @transaction.atomic

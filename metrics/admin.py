@@ -2,10 +2,9 @@
 inline. Plan editors see the measures of the plans they edit; values of a measure fed by
 the workforce returns are read-only here."""
 
-from django import forms
 from django.contrib import admin
 
-from improvement.admin import HistoryAdmin, PlanScoped
+from improvement.admin import HistoryAdmin, PlanScoped, VersionedAdmin, VersionedForm
 from metrics.models import DataPoint, Measure, Target
 
 
@@ -42,7 +41,7 @@ class DataPointInline(admin.TabularInline):
         return not self._fed(obj) and super().has_delete_permission(request, obj)
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(VersionedForm):
     class Meta:
         model = Measure
         fields = [
@@ -68,7 +67,7 @@ class MeasureForm(forms.ModelForm):
 
 
 @admin.register(Measure)
-class MeasureAdmin(PlanScoped, HistoryAdmin):
+class MeasureAdmin(VersionedAdmin, PlanScoped, HistoryAdmin):
     form = MeasureForm
     plan_path = "plan"
     list_display = ["name", "plan", "unit", "direction", "owner", "indicator"]

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from improvement.models.versioned import Versioned
+from improvement.text_limits import LONG_TEXT, text_validators
 from metrics.units import Unit, tolerance_problem, value_problem
 
 #: Why a measure fed by the workforce returns takes no value typed in by hand.
@@ -54,12 +56,17 @@ class Indicator(models.TextChoices):
 VALUE = {"max_digits": 16, "decimal_places": 4, "null": True, "blank": True}
 
 
-class Measure(models.Model):
+class Measure(Versioned):
     plan = models.ForeignKey("improvement.Plan", on_delete=models.CASCADE, related_name="measures")
-    reference = models.CharField(max_length=50, blank=True, help_text='Optional, e.g. "M3".')
-    name = models.CharField(max_length=300)
+    reference = models.CharField(
+        max_length=50, blank=True, help_text='Optional, e.g. "M3".', validators=text_validators()
+    )
+    name = models.CharField(max_length=300, validators=text_validators())
     description = models.TextField(
-        blank=True, help_text="The measure and target as the plan words them."
+        blank=True,
+        help_text="The measure and target as the plan words them.",
+        max_length=LONG_TEXT,
+        validators=text_validators(LONG_TEXT),
     )
     unit = models.CharField(max_length=20, choices=Unit.choices)
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
@@ -90,7 +97,12 @@ class Measure(models.Model):
         blank=True,
         related_name="owned_measures",
     )
-    source = models.CharField(max_length=300, blank=True, help_text="Where the figures come from.")
+    source = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where the figures come from.",
+        validators=text_validators(),
+    )
     objectives = models.ManyToManyField(
         "improvement.Objective", blank=True, related_name="measures"
     )
@@ -185,7 +197,12 @@ class Target(models.Model):
         default=timezone.localdate,
         help_text="The day this target was agreed. Empty: in force from the start.",
     )
-    reason = models.TextField(blank=True, help_text="Why a revised target replaced the old one.")
+    reason = models.TextField(
+        blank=True,
+        help_text="Why a revised target replaced the old one.",
+        max_length=LONG_TEXT,
+        validators=text_validators(LONG_TEXT),
+    )
     replaces = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
     )
@@ -243,8 +260,13 @@ class DataPoint(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="data_points")
     period_end = models.DateField("period end")
     value = models.DecimalField(**VALUE)
-    text = models.TextField(blank=True, help_text="For qualitative measures.")
-    note = models.TextField(blank=True)
+    text = models.TextField(
+        blank=True,
+        help_text="For qualitative measures.",
+        max_length=LONG_TEXT,
+        validators=text_validators(LONG_TEXT),
+    )
+    note = models.TextField(blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.ENTERED)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

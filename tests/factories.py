@@ -37,7 +37,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 def user_with_role(role: str, **kwargs):
     """A user holding one of the roles in `improvement.roles` (groups made on demand)."""
     groups = roles.sync_roles()
-    user = UserFactory(is_staff=role in roles.STAFF_ROLES, **kwargs)
+    kwargs.setdefault("is_staff", role in roles.STAFF_ROLES)
+    user = UserFactory(**kwargs)
     user.groups.add(groups[role])
     return user
 

@@ -25,6 +25,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from improvement.text_limits import text_validators
 from metrics.units import LIMITS, Unit
 
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
@@ -57,7 +58,7 @@ def headcount(verbose_name: str, help_text: str = "") -> models.PositiveIntegerF
 
 
 class ServiceArea(models.Model):
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=text_validators())
     history = HistoricalRecords()
 
     class Meta:
@@ -68,7 +69,7 @@ class ServiceArea(models.Model):
 
 
 class Team(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=text_validators())
     service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="teams")
     active = models.BooleanField(default=True)
     history = HistoricalRecords()

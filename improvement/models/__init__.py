@@ -13,6 +13,7 @@ from .notifications import DigestLog, NotificationPreference, ReminderLog
 from .plans import Plan, PlanKind, ReportingPeriod, Section, StatusKeyEntry
 from .progress import AreaForDevelopment, EvidenceFile, ProgressUpdate, SignOff
 from .reports import ReportCover, SavedReport
+from .versioned import StaleEdit, Versioned
 from .work import Action, Milestone, Objective
 
 register(
@@ -42,5 +43,7 @@ __all__ = [
     "SavedReport",
     "Section",
     "SignOff",
+    "StaleEdit",
     "StatusKeyEntry",
+    "Versioned",
 ]

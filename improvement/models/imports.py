@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from improvement.text_limits import text_validators
+
 
 class PendingImportQuerySet(models.QuerySet):
     def live_for(self, user) -> "PendingImportQuerySet":
@@ -35,8 +37,8 @@ class PendingImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
-    file_name = models.CharField(max_length=200)
-    plan_slug = models.CharField(max_length=80, blank=True)
+    file_name = models.CharField(max_length=200, validators=text_validators())
+    plan_slug = models.CharField(max_length=80, blank=True, validators=text_validators())
     data = models.BinaryField()
     # What the dry run said it would do (workbook.results.steps_record): confirming
     # works it out again and refuses if the plan has changed meanwhile.

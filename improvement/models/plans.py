@@ -11,6 +11,9 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from improvement.status import DISPLAY_ORDER, RollupRule, Status
+from improvement.text_limits import LONG_TEXT, text_validators
+
+from .versioned import Versioned
 
 
 class PlanKind(models.TextChoices):
@@ -40,21 +43,28 @@ class PlanQuerySet(models.QuerySet):
         return visible_plans(user, self)
 
 
-class Plan(models.Model):
+class Plan(Versioned):
     slug = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=300)
-    organisation = models.CharField(max_length=200)
+    title = models.CharField(max_length=300, validators=text_validators())
+    organisation = models.CharField(max_length=200, validators=text_validators())
     kind = models.CharField(max_length=30, choices=PlanKind.choices)
     reports_to = models.CharField(
-        "reports to", max_length=300, blank=True, help_text="The board or committee it reports to."
+        "reports to",
+        max_length=300,
+        blank=True,
+        help_text="The board or committee it reports to.",
+        validators=text_validators(),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
     objective_term = models.CharField(
         "objectives are called",
         max_length=40,
         default="objective",
         help_text='What this plan calls its objectives: "objective", "outcome", "requirement", '
         '"theme". Used in headings and explanations.',
+        validators=text_validators(),
     )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
@@ -203,8 +213,10 @@ class StatusKeyEntry(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="status_key")
     status = models.CharField(max_length=20, choices=Status.choices)
-    label = models.CharField(max_length=80)
-    description = models.TextField(blank=True)
+    label = models.CharField(max_length=80, validators=text_validators())
+    description = models.TextField(
+        blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
     phrase = models.CharField(
         "phrase in the report's summary",
         max_length=120,
@@ -212,6 +224,7 @@ class StatusKeyEntry(models.Model):
         help_text='How the summary counts this label, written for several: "have been '
         'completed", "are progressing". For one the report says "has" or "is". Empty: a '
         "standard phrase.",
+        validators=text_validators(),
     )
     history = HistoricalRecords()
 
@@ -233,11 +246,11 @@ class StatusKeyEntry(models.Model):
         return f"{self.get_status_display()}: {self.label}"
 
 
-class Section(models.Model):
+class Section(Versioned):
     """A heading that groups objectives ("Leadership and Governance")."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=text_validators())
     position = models.PositiveIntegerField(
         default=0, help_text="Sections are listed in this order."
     )
@@ -260,7 +273,7 @@ class Section(models.Model):
 class ReportingPeriod(models.Model):
     """A reporting period ("Quarter 2 2013/14") in which owners are asked for updates."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=text_validators())
     start = models.DateField()
     end = models.DateField()
     update_deadline = models.DateField(help_text="Owners should have updated by this date.")

@@ -10,7 +10,9 @@ Where a plan requires sign-off, an update waits (`needs_sign_off`) until a plan 
 `SignOff` approves it; only then does it count, from the day of the approval. A returned
 update never counts. Evidence files are stored in the database, beside their update:
 outside any web root, in the same transaction (a refused update leaves no file behind),
-and with nothing on an app server's disk.
+and with nothing on an app server's disk. Their bytes are never read with the rest of
+the row (the manager defers them, so listing or prefetching files reads names and sizes
+only) and are streamed a slice at a time when someone downloads one (`chunks()`).
 """
 
 import uuid
@@ -19,20 +21,24 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from simple_history.models import HistoricalRecords
 
 from improvement.status import Status
+from improvement.text_limits import LONG_TEXT, text_list_problems, text_validators
 
 from .plans import ReportingPeriod
 from .work import Action, Objective
 
 
 def validate_text_list(value) -> None:
-    """Achievements and evidence are lists of items, each a non-empty piece of text."""
-    if not isinstance(value, list) or not all(isinstance(i, str) and i.strip() for i in value):
-        raise ValidationError("Give a list of items, each with some text.")
+    """Achievements and evidence are lists of items, each a non-empty piece of text with no
+    NUL, within the caps of `improvement.text_limits`."""
+    problems = text_list_problems(value)
+    if problems:
+        raise ValidationError(problems)
 
 
 def update_date_problem(*, as_at, plan, today) -> str | None:
@@ -74,7 +80,9 @@ class ProgressUpdate(models.Model):
         blank=True,
         help_text="Leave blank only where the source report gives no status.",
     )
-    narrative = models.TextField("progress", blank=True)
+    narrative = models.TextField(
+        "progress", blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
     achievements = models.JSONField(default=list, blank=True, validators=[validate_text_list])
     evidence = models.JSONField(
         "evidence", default=list, blank=True, validators=[validate_text_list]
@@ -175,8 +183,10 @@ class AreaForDevelopment(models.Model):
     update = models.ForeignKey(
         ProgressUpdate, on_delete=models.CASCADE, related_name="areas_for_development"
     )
-    description = models.TextField()
-    timescale = models.CharField("timescale (as written)", max_length=200, blank=True)
+    description = models.TextField(max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
+    timescale = models.CharField(
+        "timescale (as written)", max_length=200, blank=True, validators=text_validators()
+    )
     due_date = models.DateField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
@@ -201,7 +211,9 @@ class SignOff(models.Model):
 
     update = models.OneToOneField(ProgressUpdate, on_delete=models.PROTECT, related_name="sign_off")
     decision = models.CharField(max_length=10, choices=Decision.choices)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(
+        blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sign_offs"
     )
@@ -237,20 +249,37 @@ class SignOff(models.Model):
         raise AppendOnlyError("A sign-off decision is final: it cannot be deleted.")
 
 
+# How much of an evidence file a download reads from the database at once: a worker
+# holds at most this much of a file, whatever its size.
+EVIDENCE_CHUNK_BYTES = 256 * 1024
+
+
+class EvidenceFileManager(models.Manager):
+    """Files without their bytes: every list, prefetch (`update.files`) and lookup reads
+    the name, type and size only; the bytes come from `EvidenceFile.chunks()`."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("data")
+
+
 class EvidenceFile(models.Model):
     """A file uploaded as evidence with an update; served only to people who may read it."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     update = models.ForeignKey(ProgressUpdate, on_delete=models.PROTECT, related_name="files")
-    name = models.CharField(max_length=200, help_text="The uploaded name, made safe.")
-    content_type = models.CharField(max_length=100)
+    name = models.CharField(
+        max_length=200, help_text="The uploaded name, made safe.", validators=text_validators()
+    )
+    content_type = models.CharField(max_length=100, validators=text_validators())
     size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, validators=text_validators())
     data = models.BinaryField()
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = EvidenceFileManager()
 
     class Meta:
         ordering = ["update", "name", "id"]
@@ -273,3 +302,22 @@ class EvidenceFile(models.Model):
         from django.urls import reverse
 
         return reverse("evidence-file", kwargs={"public_id": self.public_id})
+
+    def chunks(self, size: int | None = None):
+        """The file's bytes, one slice (at most `size` bytes) per query: SUBSTR on SQLite,
+        SUBSTRING on PostgreSQL, so neither the worker nor the query holds the whole file."""
+        size = size or EVIDENCE_CHUNK_BYTES
+        start = 1  # SQL strings count from 1
+        while True:
+            piece = (
+                EvidenceFile.objects.filter(pk=self.pk)
+                .annotate(piece=Substr("data", start, size, output_field=models.BinaryField()))
+                .values_list("piece", flat=True)
+                .first()
+            )
+            piece = bytes(piece or b"")
+            if piece:
+                yield piece
+            if len(piece) < size:
+                return
+            start += size

@@ -21,6 +21,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from improvement.text_limits import text_validators
+
 from .plans import Plan
 from .progress import AppendOnlyError
 
@@ -37,23 +39,38 @@ class CoverFields(models.Model):
         max_length=300,
         blank=True,
         help_text="Who the report goes to. Empty: the board or committee the plan reports to.",
+        validators=text_validators(),
     )
     meeting_date = models.DateField("meeting date", null=True, blank=True)
-    agenda_item = models.CharField("agenda item", max_length=50, blank=True)
+    agenda_item = models.CharField(
+        "agenda item", max_length=50, blank=True, validators=text_validators()
+    )
     report_of = models.CharField(
         "report of",
         max_length=300,
         blank=True,
         help_text="Who presents it, e.g. Director of Children's Services.",
+        validators=text_validators(),
     )
-    author = models.CharField(max_length=200, blank=True)
+    author = models.CharField(max_length=200, blank=True, validators=text_validators())
     contact = models.CharField(
-        "author's contact", max_length=300, blank=True, help_text="Telephone or email."
+        "author's contact",
+        max_length=300,
+        blank=True,
+        help_text="Telephone or email.",
+        validators=text_validators(),
     )
-    document_reference = models.CharField("document reference", max_length=100, blank=True)
-    purpose = models.TextField(max_length=COVER_TEXT_LIMIT, blank=True)
+    document_reference = models.CharField(
+        "document reference", max_length=100, blank=True, validators=text_validators()
+    )
+    purpose = models.TextField(
+        max_length=COVER_TEXT_LIMIT, blank=True, validators=text_validators(COVER_TEXT_LIMIT)
+    )
     recommendations = models.TextField(
-        max_length=COVER_TEXT_LIMIT, blank=True, help_text="One recommendation a line."
+        max_length=COVER_TEXT_LIMIT,
+        blank=True,
+        help_text="One recommendation a line.",
+        validators=text_validators(COVER_TEXT_LIMIT),
     )
 
     class Meta:
@@ -115,10 +132,10 @@ class SavedReport(CoverFields):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="saved_reports"
     )
     saved_at = models.DateTimeField(default=timezone.now, editable=False)
-    file_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=120)
+    file_name = models.CharField(max_length=255, validators=text_validators())
+    content_type = models.CharField(max_length=120, validators=text_validators())
     size = models.PositiveIntegerField()
-    sha256 = models.CharField("SHA-256", max_length=64)
+    sha256 = models.CharField("SHA-256", max_length=64, validators=text_validators())
     data = models.BinaryField()
 
     class Meta:

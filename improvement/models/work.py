@@ -10,27 +10,38 @@ from django.utils.text import Truncator
 from simple_history.models import HistoricalRecords
 
 from improvement.references import natural_key
+from improvement.text_limits import ACTION_TITLE, LONG_TEXT, text_validators
 
 from .plans import Plan, Section
+from .versioned import Versioned
 
 
-class Objective(models.Model):
+class Objective(Versioned):
     """An objective, outcome, requirement or theme of a plan."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
     section = models.ForeignKey(
         Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="objectives"
     )
-    reference = models.CharField(max_length=50, help_text='As written: "1", "27", "Objective Six".')
+    reference = models.CharField(
+        max_length=50,
+        help_text='As written: "1", "27", "Objective Six".',
+        validators=text_validators(),
+    )
     sort_key = models.CharField(max_length=255, editable=False, db_index=True)
-    title = models.CharField(max_length=300, blank=True)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=300, blank=True, validators=text_validators())
+    description = models.TextField(
+        blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
     source_reference = models.CharField(
         max_length=300,
         blank=True,
         help_text='Where it comes from: "Final report Recommendation 9.1".',
+        validators=text_validators(),
     )
-    success_measures = models.TextField(blank=True)
+    success_measures = models.TextField(
+        blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -90,21 +101,31 @@ class Objective(models.Model):
         return self.title or Truncator(self.description).words(18)
 
 
-class Action(models.Model):
+class Action(Versioned):
     """An improvement activity / recommended action under an objective."""
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
-    reference = models.CharField(max_length=50, help_text='As written: "1.1".')
+    reference = models.CharField(
+        max_length=50, help_text='As written: "1.1".', validators=text_validators()
+    )
     sort_key = models.CharField(max_length=255, editable=False, db_index=True)
-    title = models.TextField()
-    source_reference = models.CharField(max_length=300, blank=True)
-    benefit = models.TextField("benefit to the customer", blank=True)
-    steps = models.TextField("steps required", blank=True)
+    title = models.TextField(max_length=ACTION_TITLE, validators=text_validators(ACTION_TITLE))
+    source_reference = models.CharField(max_length=300, blank=True, validators=text_validators())
+    benefit = models.TextField(
+        "benefit to the customer",
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=text_validators(LONG_TEXT),
+    )
+    steps = models.TextField(
+        "steps required", blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
+    )
     responsible = models.CharField(
         "responsible (as written)",
         max_length=300,
         blank=True,
         help_text="The responsible person or team as the plan writes it.",
+        validators=text_validators(),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -120,7 +141,11 @@ class Action(models.Model):
         help_text="People who may record progress for the owner.",
     )
     timescale = models.CharField(
-        "timescale (as written)", max_length=300, blank=True, help_text='"Quarter 2", "Ongoing".'
+        "timescale (as written)",
+        max_length=300,
+        blank=True,
+        help_text='"Quarter 2", "Ongoing".',
+        validators=text_validators(),
     )
     due_date = models.DateField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["sort_key"], m2m_fields=[delegates])
@@ -152,9 +177,9 @@ class Action(models.Model):
         return self.objective.plan
 
 
-class Milestone(models.Model):
+class Milestone(Versioned):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=text_validators())
     due_date = models.DateField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
     history = HistoricalRecords()

@@ -1,20 +1,19 @@
 """Recording progress (the update form), evidence files, and signing updates off."""
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from improvement.forms import AreaFormSet, SignOffForm, UpdateForm
 from improvement.models import Action, EvidenceFile, Objective, ProgressUpdate
 from improvement.permissions import (
+    decidable_updates,
     get_visible_or_404,
-    is_administrator,
     require,
     visible_plans,
 )
@@ -162,7 +161,8 @@ def objective_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def evidence_file(request: HttpRequest, public_id) -> HttpResponse:
-    """A stored evidence file, only for people who may read its action or objective."""
+    """A stored evidence file, only for people who may read its action or objective,
+    streamed from the database a slice at a time."""
     file = get_visible_or_404(
         request.user,
         EvidenceFile.objects.select_related(
@@ -170,12 +170,8 @@ def evidence_file(request: HttpRequest, public_id) -> HttpResponse:
         ),
         public_id=public_id,
     )
-    response = FileResponse(
-        io.BytesIO(bytes(file.data)),
-        as_attachment=True,
-        filename=file.name,
-        content_type=file.content_type,
-    )
+    response = StreamingHttpResponse(file.chunks(), content_type=file.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, file.name)
     response["Content-Length"] = str(file.size)
     response["Cache-Control"] = "private, no-store"
     return response
@@ -183,11 +179,9 @@ def evidence_file(request: HttpRequest, public_id) -> HttpResponse:
 
 def _awaiting_for(user):
     """Updates waiting for sign-off that `user` may decide, oldest first."""
-    waiting = ProgressUpdate.objects.filter(needs_sign_off=True, sign_off__isnull=True)
-    if not is_administrator(user):
-        waiting = waiting.filter(
-            Q(action__objective__plan__editors=user) | Q(objective__plan__editors=user)
-        ).exclude(author=user)
+    waiting = decidable_updates(
+        user, ProgressUpdate.objects.filter(needs_sign_off=True, sign_off__isnull=True)
+    )
     plans = visible_plans(user)
     return (
         waiting.filter(Q(action__objective__plan__in=plans) | Q(objective__plan__in=plans))

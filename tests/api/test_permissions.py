@@ -105,3 +105,21 @@ def test_filtering_by_measure_never_reaches_into_a_hidden_plan(api_as, restricte
     hidden = restricted["restricted"]["measure"]
     assert api.json("data-points/", measure=hidden.pk, as_at="2025-06-30")["count"] == 0
     assert api.json("actions/", objective=restricted["restricted"]["objective"].pk)["count"] == 0
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_a_demoted_editor_still_on_the_editors_does_not_see_the_restricted_plan(
+    api_as, restricted, path
+):
+    demoted = user_with_role(roles.ACTION_OWNER)  # the Plan editor role was taken away
+    restricted["restricted"]["plan"].editors.add(demoted)
+    assert plans_listed(api_as(demoted), path) == {"open"}
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_an_owner_who_lost_the_role_sees_nothing_through_what_they_still_own(
+    api_as, restricted, path
+):
+    former = UserFactory()
+    ActionFactory(objective=restricted["restricted"]["objective"], reference="9.1", owner=former)
+    assert api_as(former).json(path)["count"] == 0

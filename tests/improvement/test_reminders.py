@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import resolve
 
+from improvement import roles
 from improvement.models import ReminderLog, ReportingPeriod
 from improvement.notifications import reminder_kind, reminders_due, send_reminder
 from tests.factories import (
@@ -21,6 +22,7 @@ from tests.factories import (
     ReportingPeriodFactory,
     StatusKeyEntryFactory,
     UserFactory,
+    user_with_role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +35,11 @@ SITE = "https://tracker.example.gov.uk"
 def _email_settings(settings):
     settings.SITE_URL = SITE
     settings.REMINDER_DAYS_BEFORE_DEADLINE = 3
+
+
+def owner_user(**kwargs):
+    """Reminders are for holders of the Action owner role."""
+    return user_with_role(roles.ACTION_OWNER, **kwargs)
 
 
 def quarter_one():
@@ -72,7 +79,7 @@ def test_the_reminder_lists_exactly_the_owners_outstanding_and_overdue_actions(
     mailoutbox, settings
 ):
     period = quarter_one()
-    owner = UserFactory(first_name="Sam", last_name="Okafor")
+    owner = owner_user(first_name="Sam", last_name="Okafor")
     plan = PlanFactory(title="Anytown improvement plan")
     StatusKeyEntryFactory(plan=plan, status="on_track", label="On target")
     StatusKeyEntryFactory(plan=plan, status="at_risk", label="Some concerns")
@@ -102,7 +109,7 @@ def test_the_reminder_lists_exactly_the_owners_outstanding_and_overdue_actions(
     )
     ProgressUpdateFactory(action=done, as_at=D(2025, 3, 1), status="complete")
     stale_action(
-        UserFactory(), objective=objective, reference="1.5", title="Publish practice framework"
+        owner_user(), objective=objective, reference="1.5", title="Publish practice framework"
     )
 
     remind(D(2025, 7, 7))
@@ -147,7 +154,7 @@ def test_the_reminder_lists_exactly_the_owners_outstanding_and_overdue_actions(
 )
 def test_the_before_the_deadline_reminder_goes_only_inside_its_window(mailoutbox, today, sent):
     quarter_one()
-    stale_action(UserFactory())
+    stale_action(owner_user())
 
     remind(today)
 
@@ -168,7 +175,7 @@ def test_the_before_the_deadline_reminder_goes_only_inside_its_window(mailoutbox
 )
 def test_the_after_the_deadline_reminder_goes_in_the_fortnight_after_it(mailoutbox, today, sent):
     quarter_one()
-    stale_action(UserFactory())
+    stale_action(owner_user())
 
     remind(today)
 
@@ -184,7 +191,7 @@ def test_the_after_the_deadline_reminder_goes_in_the_fortnight_after_it(mailoutb
 
 def test_each_reminder_goes_once_per_period_and_kind(mailoutbox):
     period = quarter_one()
-    owner = UserFactory()
+    owner = owner_user()
     stale_action(owner)
 
     first = remind(D(2025, 7, 7))
@@ -208,7 +215,7 @@ def test_an_owner_whose_actions_are_all_updated_in_the_period_or_complete_gets_n
     mailoutbox,
 ):
     quarter_one()
-    owner = UserFactory()
+    owner = owner_user()
     updated = ActionFactory(owner=owner, due_date=D(2025, 9, 30))
     ProgressUpdateFactory(action=updated, as_at=D(2025, 5, 20), status="at_risk")
     done = ActionFactory(owner=owner, due_date=D(2025, 3, 31))
@@ -223,7 +230,7 @@ def test_an_owner_whose_actions_are_all_updated_in_the_period_or_complete_gets_n
 
 def test_nobody_is_reminded_about_actions_someone_else_owns(mailoutbox):
     quarter_one()
-    owner, colleague = UserFactory(), UserFactory()
+    owner, colleague = owner_user(), owner_user()
     stale_action(owner, title="Recruit permanent social workers")
     own = ActionFactory(owner=colleague, title="Review the front door")
     ProgressUpdateFactory(action=own, as_at=D(2025, 6, 1), status="on_track")
@@ -236,7 +243,7 @@ def test_nobody_is_reminded_about_actions_someone_else_owns(mailoutbox):
 
 def test_delegates_are_not_emailed_about_the_actions_they_help_with(mailoutbox):
     quarter_one()
-    owner, delegate = UserFactory(), UserFactory()
+    owner, delegate = owner_user(), owner_user()
     helped_with = stale_action(owner, title="Recruit permanent social workers")
     helped_with.delegates.add(delegate)
     # The delegate owns an action of their own, up to date, so they are an owner too.
@@ -252,8 +259,8 @@ def test_delegates_are_not_emailed_about_the_actions_they_help_with(mailoutbox):
 
 def test_inactive_owners_and_owners_without_an_email_address_get_nothing(mailoutbox):
     quarter_one()
-    stale_action(UserFactory(is_active=False))
-    stale_action(UserFactory(email=""))
+    stale_action(owner_user(is_active=False))
+    stale_action(owner_user(email=""))
 
     remind(D(2025, 7, 8))
 
@@ -263,7 +270,7 @@ def test_inactive_owners_and_owners_without_an_email_address_get_nothing(mailout
 
 def test_a_dry_run_prints_what_would_be_sent_and_sends_and_records_nothing(mailoutbox):
     quarter_one()
-    owner = UserFactory()
+    owner = owner_user()
     stale_action(owner)
     stale_action(owner)
 
@@ -288,7 +295,7 @@ def test_an_owner_is_reminded_separately_for_each_period_whose_deadline_is_near(
         end=D(2025, 9, 30),
         update_deadline=D(2025, 7, 20),  # an unusually early deadline, inside Q1's fortnight
     )
-    stale_action(UserFactory())
+    stale_action(owner_user())
 
     remind(D(2025, 7, 18))
 
@@ -321,7 +328,7 @@ def test_a_date_not_written_yyyy_mm_dd_is_refused():
 
 def test_a_reminder_another_run_sent_meanwhile_is_not_sent_again(mailoutbox):
     quarter_one()
-    stale_action(UserFactory())
+    stale_action(owner_user())
     [reminder] = reminders_due(D(2025, 7, 8))
     ReminderLog.objects.create(user=reminder.user, period=reminder.period, kind=reminder.kind)
 
@@ -340,7 +347,7 @@ def test_a_reminder_the_mail_server_refuses_is_not_recorded_so_the_next_run_retr
     mailoutbox, settings
 ):
     quarter_one()
-    owner = UserFactory()
+    owner = owner_user()
     stale_action(owner)
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
 
@@ -352,3 +359,11 @@ def test_a_reminder_the_mail_server_refuses_is_not_recorded_so_the_next_run_retr
     remind(D(2025, 7, 9))
     assert [message.to for message in mailoutbox] == [[owner.email]]
     assert ReminderLog.objects.count() == 1
+
+
+def test_an_owner_who_lost_the_action_owner_role_is_not_reminded(mailoutbox):
+    quarter_one()
+    former = UserFactory()  # still the owner, but no longer holds the role
+    stale_action(former)
+    remind(D(2025, 7, 7))
+    assert to(mailoutbox, former) == []
