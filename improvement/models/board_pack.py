@@ -4,11 +4,12 @@ file (kept in the database, like a saved report, and downloaded only through a p
 checks who may see it)."""
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+
+from improvement.text_limits import text_validators
 
 from .plans import Plan
 
@@ -24,9 +25,7 @@ class BoardPack(models.Model):
         PDF = "pdf", "PDF"
         DOCX = "docx", "Word (.docx)"
 
-    title = models.CharField(
-        "committee or board", max_length=200, validators=[MaxLengthValidator(200)]
-    )
+    title = models.CharField("committee or board", max_length=200, validators=text_validators())
     as_at = models.DateField("as at")
     format = models.CharField(max_length=10, choices=Format.choices, default=Format.PDF)
     plans = models.ManyToManyField(Plan, related_name="board_packs")
@@ -40,9 +39,9 @@ class BoardPack(models.Model):
     # Steps done of steps to do: one per plan, then laying out the document.
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=1)
-    message = models.CharField(max_length=300, blank=True)
-    file_name = models.CharField(max_length=255, blank=True)
-    content_type = models.CharField(max_length=120, blank=True)
+    message = models.CharField(max_length=300, blank=True, validators=text_validators())
+    file_name = models.CharField(max_length=255, blank=True, validators=text_validators())
+    content_type = models.CharField(max_length=120, blank=True, validators=text_validators())
     size = models.PositiveIntegerField(default=0)
     data = models.BinaryField(null=True, blank=True)
 

@@ -13,16 +13,19 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from improvement.text_limits import text_validators
+
 
 class HouseStyle(models.Model):
     organisation = models.CharField(
         max_length=200,
         unique=True,
+        validators=text_validators(),
         help_text="The organisation as its plans name it; its plans' Word reports use this.",
     )
-    file_name = models.CharField(max_length=255)
+    file_name = models.CharField(max_length=255, validators=text_validators())
     size = models.PositiveIntegerField()
-    sha256 = models.CharField("SHA-256", max_length=64)
+    sha256 = models.CharField("SHA-256", max_length=64, validators=text_validators())
     data = models.BinaryField()
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="house_styles"

@@ -188,7 +188,11 @@ def test_bad_input_gets_a_message_next_to_the_field_and_makes_nothing(
 
 
 def test_a_plan_the_user_may_not_export_cannot_go_in(client, plan, second):
-    owner = UserFactory()
+    # An action owner reads open plans and the plans they own actions in, so only a
+    # restricted plan is out of their reach.
+    second.restricted = True
+    second.save()
+    owner = user_with_role(roles.ACTION_OWNER)
     ActionFactory(objective=ObjectiveFactory(plan=plan), owner=owner)
     client.force_login(owner)
     page = client.get(URL).content.decode()
