@@ -499,10 +499,21 @@ class ReportAction:
     written_timescale: str = ""
     due_date: date | None = None
     benefit: str = ""
+    # The latest update was recorded by an administrator after the date it reports on:
+    # a report as at that date drawn earlier said something else.
+    correction: bool = False
 
     @property
     def status_label(self) -> str:
         return self.status.label
+
+    @property
+    def updated_line(self) -> str:
+        """ "Updated 29 Feb 2004, Priya Shah (a correction)" """
+        if not self.last_updated:
+            return ""
+        line = ", ".join(filter(None, [f"Updated {self.last_updated:%-d %b %Y}", self.updated_by]))
+        return f"{line} (a correction)" if self.correction else line
 
 
 @dataclass
@@ -685,6 +696,7 @@ def _action(a: ActionState, labels: dict) -> ReportAction:
         url=action.get_absolute_url(),
         written_timescale=action.timescale,
         due_date=action.due_date,
+        correction=bool(update and update.correction),
     )
 
 

@@ -318,12 +318,7 @@ def _update(doc: PagedDocument, update: ReportUpdate, objective: ReportObjective
 
 
 def _progress_line(action: ReportAction) -> str:
-    updated = ""
-    if action.last_updated:
-        updated = f"Updated {action.last_updated:%-d %b %Y}"
-        if action.updated_by:
-            updated += f", {action.updated_by}"
-    return "\n".join(filter(None, [action.progress, updated]))
+    return "\n".join(filter(None, [action.progress, action.updated_line]))
 
 
 def action_row(action: ReportAction) -> tuple[Cell, ...]:

@@ -309,6 +309,7 @@ ACTION_HEADINGS = [
     "Evidence",
     "Last update",
     "Updated by",
+    "Correction",
 ]
 
 
@@ -328,6 +329,7 @@ def _action_values(objective: ReportObjective, action: ReportAction) -> list:
         _lines(action.evidence),
         action.last_updated,
         action.updated_by,
+        "Yes" if action.correction else "",
     ]
 
 
@@ -482,6 +484,7 @@ CSV_HEADINGS = [
     "Progress",
     "Progress as at",
     "Updated by",
+    "Correction",
     "Evidence",
     "Achievements",
     "Areas for development",
@@ -546,6 +549,7 @@ def _objective_row(o: ReportObjective, **extra) -> list:
         progress=update.narrative if update else "",
         progress_as_at=update.as_at if update else None,
         updated_by=update.author if update else "",
+        correction="Yes" if update and update.correction else "",
         evidence=_lines(update.evidence) if update else "",
         achievements=_lines(update.achievements) if update else "",
         areas_for_development=_areas(update.areas) if update else "",
@@ -570,6 +574,7 @@ def _action_row(o: ReportObjective, a: ReportAction, **extra) -> list:
         progress=a.progress,
         progress_as_at=a.last_updated,
         updated_by=a.updated_by,
+        correction="Yes" if a.correction else "",
         evidence=_lines(a.evidence),
         **extra,
     )
