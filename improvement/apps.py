@@ -11,6 +11,7 @@ class ImprovementConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from improvement import permissions  # noqa: F401  registers the rules
+        from improvement.api import token_revocation  # noqa: F401  password change revokes
         from improvement.roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="tracker-sync-roles")
