@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin.views.main import (
     ALL_VAR,
@@ -51,8 +52,7 @@ from django.urls.resolvers import RoutePattern
 from rest_framework.authtoken.models import Token
 
 from improvement import roles
-from improvement.models import Action, EvidenceFile, Objective, Plan, ProgressUpdate, SavedReport
-from metrics.models import Measure
+from improvement.models import Action, Plan, ProgressUpdate, SavedReport
 from tests.factories import (
     ActionFactory,
     AreaForDevelopmentFactory,
@@ -385,17 +385,18 @@ def _patterns(resolver=None, prefix: str = "") -> list[Pattern]:
 
 # Which objects fill a path parameter, by how the path starts (pages and the API).
 PATH_MODELS = [
-    ("api/v1/plans/", Plan),
-    ("api/v1/objectives/", Objective),
-    ("api/v1/actions/", Action),
-    ("api/v1/measures/", Measure),
-    ("plans/", Plan),
-    ("objectives/", Objective),
-    ("actions/", Action),
-    ("updates/", ProgressUpdate),
-    ("evidence/", EvidenceFile),
-    ("reports/archive/", SavedReport),
-    ("measures/", Measure),
+    ("api/v1/plans/", "improvement.Plan"),
+    ("api/v1/objectives/", "improvement.Objective"),
+    ("api/v1/actions/", "improvement.Action"),
+    ("api/v1/measures/", "metrics.Measure"),
+    ("plans/", "improvement.Plan"),
+    ("objectives/", "improvement.Objective"),
+    ("actions/", "improvement.Action"),
+    ("updates/", "improvement.ProgressUpdate"),
+    ("evidence/", "improvement.EvidenceFile"),
+    ("reports/archive/", "improvement.SavedReport"),
+    ("reports/board-packs/", "improvement.BoardPack"),  # on main since this was written
+    ("measures/", "metrics.Measure"),
 ]
 MISSING = {"slug": "no-such-thing", "uuid": str(uuid.UUID(int=1)), "int": MISSING_INT}
 PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -437,8 +438,9 @@ def _urls(pattern: Pattern) -> list[tuple[str, bool]]:
             real = real[:1]  # the restricted plan's object once, on its change page, is enough
         urls = [(_fill(pattern.route, {name: value}), True) for value in real]
         return urls + [(_fill(pattern.route, {name: value}), False) for value in missing]
-    for start, model in PATH_MODELS:
+    for start, model_name in PATH_MODELS:
         if pattern.route.startswith(start):
+            model = apps.get_model(model_name)
             urls = [(_fill(pattern.route, {name: v}), True) for v in _real(model, converter)]
             return urls + [(_fill(pattern.route, {name: MISSING[converter]}), False)]
     raise AssertionError(f"No objects to fill {pattern.route!r}: add its model to PATH_MODELS")
