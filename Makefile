@@ -19,12 +19,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: install, migrate, load the demo plans and users, serve on 127.0.0.1:8000
+## make run: install, migrate, load the demo plans and users, serve on 127.0.0.1:8000, with a
+## background worker (board packs) that stops with the server
 run: demo-data
 	@echo ""
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the demo users above."
 	@echo ""
+	DEBUG=1 $(PY) manage.py db_worker --queue-name '*' --no-reload & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## make worker: a background worker on its own (as in production; see README)
+.PHONY: worker
+worker: install
+	$(PY) manage.py db_worker --queue-name '*' --no-reload
 
 demo-data: install
 	DEBUG=1 $(PY) manage.py migrate --noinput

@@ -282,3 +282,23 @@ SPECTACULAR_SETTINGS = {
         "TrendEnum": "improvement.api.serializers.TREND_CHOICES",
     },
 }
+
+# --- Reports as files, board packs and background jobs (improvement/reports/, -------------
+# improvement/house_style.py, improvement/board_pack.py). Kept together in this block.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+# Board packs are made by a worker (`manage.py db_worker`), from jobs kept in the
+# database (django-tasks' database backend): no broker to run. Tests run jobs inline
+# (django_tasks.backends.immediate.ImmediateBackend), so they need no worker.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The council's Word template (house style): the file and what its zip unpacks to.
+HOUSE_STYLE_MAX_BYTES = int(os.environ.get("HOUSE_STYLE_MAX_BYTES", str(5 * 1024 * 1024)))
+HOUSE_STYLE_MAX_UNZIPPED_BYTES = int(
+    os.environ.get("HOUSE_STYLE_MAX_UNZIPPED_BYTES", str(50 * 1024 * 1024))
+)
+HOUSE_STYLE_MAX_ENTRIES = int(os.environ.get("HOUSE_STYLE_MAX_ENTRIES", "1000"))
+# Typst lays out each PDF (and Word's chart pictures) in a child process with these
+# limits; fonts in order of preference (the first installed is used).
+REPORT_PDF_TIMEOUT_SECONDS = int(os.environ.get("REPORT_PDF_TIMEOUT_SECONDS", "300"))
+REPORT_PDF_MEMORY_BYTES = int(os.environ.get("REPORT_PDF_MEMORY_BYTES", str(4 * 1024**3)))
+REPORT_PDF_FONTS = env_list("REPORT_PDF_FONTS", "Arial,Liberation Sans,DejaVu Sans")
+# --- end of reports' block ---------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from improvement.forms import DATE_FORMATS
 from improvement.history import with_status_as_at
 from improvement.models import Action, Objective, Plan, ProgressUpdate, ReportingPeriod, Section
+from improvement.paging import BoundedPaging
 from improvement.status import Status, status_word
 from improvement.templatetags.tracker import status_tag
 
@@ -151,7 +152,7 @@ def _status_words(action) -> str:
     return status_word(action.current_status, action.objective.plan.labels())
 
 
-class ActionTable(tables.Table):
+class ActionTable(BoundedPaging, tables.Table):
     plan = tables.Column(accessor="objective__plan__title", verbose_name="Plan")
     objective = tables.Column(accessor="objective__sort_key", verbose_name="Objective")
     reference = tables.Column(verbose_name="Ref", order_by=("sort_key",))

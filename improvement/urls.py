@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from improvement.views import actions, dashboard, mine, plans, progress, reports, work, workbook
+from improvement.views import (
+    actions,
+    board_pack,
+    dashboard,
+    house_style,
+    mine,
+    plans,
+    progress,
+    reports,
+    work,
+    workbook,
+)
 
 urlpatterns = [
     path("dashboard/", dashboard.dashboard_page, name="dashboard"),
@@ -15,6 +26,29 @@ urlpatterns = [
     path("plans/<slug:slug>/exceptions/", reports.plan_exceptions, name="plan-exceptions"),
     path("reports/archive/", reports.report_archive, name="report-archive"),
     path("reports/archive/<int:pk>/", reports.saved_report_download, name="saved-report-download"),
+    path("reports/board-packs/", board_pack.board_packs, name="board-packs"),
+    path("reports/board-packs/<int:pk>/", board_pack.board_pack_detail, name="board-pack"),
+    path(
+        "reports/board-packs/<int:pk>/progress.json",
+        board_pack.board_pack_status,
+        name="board-pack-status",
+    ),
+    path(
+        "reports/board-packs/<int:pk>/download/",
+        board_pack.board_pack_download,
+        name="board-pack-download",
+    ),
+    path("reports/word-template/", house_style.house_style_page, name="house-style"),
+    path(
+        "reports/word-template/<int:pk>/",
+        house_style.house_style_download,
+        name="house-style-download",
+    ),
+    path(
+        "reports/word-template/<int:pk>/remove/",
+        house_style.house_style_remove,
+        name="house-style-remove",
+    ),
     path("objectives/<int:pk>/", work.objective_detail, name="objective-detail"),
     path("objectives/<int:pk>/update/", progress.objective_update, name="objective-update"),
     path("actions/", actions.action_list, name="action-list"),

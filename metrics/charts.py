@@ -3,20 +3,31 @@ PNG) a Word document. Readable without colour: the values are a solid line with 
 markers, the baseline a dashed line, targets dotted lines with diamond markers, each
 labelled in words; every chart has a title and a description, and the page puts the
 same numbers in a table beside it.
+
+Axes and coordinates are worked out in Decimals, never floats: a float cannot tell
+-999999999999.9999 from -999999999999.9998, and an axis stepping between them by a
+float never reached its end. `nice_ticks` makes at most `MAX_TICKS` ticks for any finite
+input, never steps by less than the unit's resolution, and never divides by a zero span,
+so every chart is finite and readable whatever values the units accept.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 from xml.sax.saxutils import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
 from metrics.status import UNDATED, Point, TargetRow
-from metrics.units import format_value
+from metrics.units import RESOLUTION, format_value
+
+#: The most ticks an axis has (count + 2 at most; this bounds the loop whatever the input).
+MAX_TICKS = 12
+#: Enough digits for any value a field holds (16) divided by any step, with room to spare.
+PRECISION = 60
+FINEST = Decimal("0.0001")  # the value fields' four decimal places
 
 
 @dataclass(frozen=True)
@@ -37,22 +48,45 @@ class Box:
         return self.height - self.top - self.bottom
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values covering low..high (steps of 1, 2 or 5 times a power of ten)."""
-    if high == low:
-        high, low = high + 1, low - 1
-    raw = (high - low) / count
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
-    start = math.floor(low / step) * step
-    ticks = []
-    value = start
-    while value <= high + step * 0.001:
-        ticks.append(round(value, 10))
-        value += step
-    if ticks[-1] < high:
-        ticks.append(round(value, 10))
-    return ticks
+def nice_ticks(
+    low: Decimal | float | int,
+    high: Decimal | float | int,
+    count: int = 5,
+    *,
+    resolution: Decimal = FINEST,
+) -> list[Decimal]:
+    """Round tick values covering low..high: steps of 1, 2 or 5 times a power of ten, about
+    `count` of them, never finer than `resolution` (so no two labels read the same).
+    Identical values get an axis around them (0 to 1 for zero)."""
+    low, high = _decimal(low), _decimal(high)
+    if not (low.is_finite() and high.is_finite()):
+        raise ValueError("An axis needs finite values.")
+    count = min(max(int(count), 1), MAX_TICKS - 2)
+    resolution = max(Decimal(resolution), FINEST)
+    low, high = min(low, high), max(low, high)
+    with localcontext() as context:
+        context.prec = PRECISION
+        if low == high:
+            if low == 0:
+                high = max(resolution, Decimal(1))
+            else:
+                # one power of ten either side of the value's own: -5 gives -6 to -4
+                pad = max(Decimal(1).scaleb(abs(low).adjusted()), resolution)
+                low, high = low - pad, high + pad
+        raw = max((high - low) / count, resolution)
+        exponent = raw.adjusted()
+        mantissa = raw.scaleb(-exponent)
+        step = Decimal(next(m for m in (1, 2, 5, 10) if m >= mantissa)).scaleb(exponent)
+        first = (low / step).to_integral_value(rounding=ROUND_FLOOR)
+        last = (high / step).to_integral_value(rounding=ROUND_CEILING)
+        # step >= (high - low) / count, so there are at most count + 1 steps.
+        steps = min(max(int(last - first), 1), MAX_TICKS - 1)
+        whole = Decimal(1) if step >= 1 else step
+        return [((first + i) * step).quantize(whole) for i in range(steps + 1)]
+
+
+def _decimal(value: Decimal | float | int) -> Decimal:
+    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
 
 
 def _a(text: str) -> str:
@@ -74,10 +108,10 @@ def line_chart(
     dates += [t.due_date for t in targets]
     if baseline is not None and baseline.period_end != UNDATED:
         dates.append(baseline.period_end)
-    values = [float(p.value) for p in points]
-    values += [float(v) for t in targets for v in (t.value, t.value_high) if v is not None]
+    values = [Decimal(p.value) for p in points]
+    values += [Decimal(v) for t in targets for v in (t.value, t.value_high) if v is not None]
     if baseline is not None:
-        values.append(float(baseline.value))
+        values.append(Decimal(baseline.value))
     description = _describe(points, baseline, targets, unit)
     if not points and not targets:
         return mark_safe(  # noqa: S308 - built from escaped parts
@@ -85,14 +119,20 @@ def line_chart(
         )
     first, last = min(dates), max(dates)
     span = max((last - first).days, 1)
-    ticks = nice_ticks(min(values + [0.0]) if min(values) >= 0 else min(values), max(values))
+    # From zero unless a value is below it, so a bar of values is not read as a fall.
+    ticks = nice_ticks(
+        min(min(values), Decimal(0)), max(values), resolution=RESOLUTION.get(unit, FINEST)
+    )
     low, high = ticks[0], ticks[-1]
 
     def x(day: date) -> float:
         return box.left + (day - first).days / span * box.plot_width
 
-    def y(value: Decimal | float) -> float:
-        return box.top + (1 - (float(value) - low) / (high - low)) * box.plot_height
+    def y(value: Decimal) -> float:
+        with localcontext() as context:
+            context.prec = PRECISION
+            share = (Decimal(value) - low) / (high - low)
+        return box.top + (1 - float(share)) * box.plot_height
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {box.width} {box.height}" '
@@ -105,7 +145,7 @@ def line_chart(
     ]
     for tick in ticks:
         ty = y(tick)
-        label = format_value(Decimal(str(tick)), unit)
+        label = format_value(tick, unit)
         parts.append(
             f'<line x1="{box.left}" x2="{box.left + box.plot_width}" y1="{ty:.1f}" '
             f'y2="{ty:.1f}" stroke="#b1b4b6" stroke-width="1"/>'
@@ -166,13 +206,16 @@ def sparkline(points: list[Point], *, width: int = 100, height: int = 24) -> Saf
     """A tiny trend line for a table row; decorative, the row says the numbers in words."""
     if len(points) < 2:
         return mark_safe("")
-    values = [float(p.value) for p in points]
+    values = [Decimal(p.value) for p in points]
     low, high = min(values), max(values)
-    spread = (high - low) or 1.0
+    spread = (high - low) or Decimal(1)
     step = (width - 4) / (len(points) - 1)
 
-    def y(v: float) -> float:
-        return 2 + (1 - (v - low) / spread) * (height - 4)
+    def y(v: Decimal) -> float:
+        with localcontext() as context:
+            context.prec = PRECISION
+            share = (v - low) / spread
+        return 2 + (1 - float(share)) * (height - 4)
 
     path = " ".join(
         f"{'M' if i == 0 else 'L'}{2 + i * step:.1f},{y(v):.1f}" for i, v in enumerate(values)

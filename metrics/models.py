@@ -16,7 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from metrics.units import Unit, value_problem
+from metrics.units import Unit, tolerance_problem, value_problem
+
+#: Why a measure fed by the workforce returns takes no value typed in by hand.
+FED_BY_RETURNS = (
+    "This measure is fed by the workforce returns: its values are worked out from them "
+    "whenever a return is saved, deleted or imported, and cannot be entered by hand."
+)
 
 
 class Direction(models.TextChoices):
@@ -114,6 +120,20 @@ class Measure(models.Model):
             problem = value_problem(self.baseline_value, self.unit)
             if problem:
                 raise ValidationError({"baseline_value": problem})
+        if self.amber_tolerance is not None:
+            problem = tolerance_problem(self.amber_tolerance, self.unit)
+            if problem:
+                raise ValidationError({"amber_tolerance": problem})
+        if self.indicator and self.pk:
+            typed = self.data_points.filter(source=DataPoint.Source.ENTERED).count()
+            if typed:
+                raise ValidationError(
+                    {
+                        "indicator": f"This measure has {typed} value(s) entered by hand, and "
+                        "a measure fed by the workforce returns takes all its values from "
+                        "them. Delete those values and save first, then choose the indicator."
+                    }
+                )
         if (self.indicator_team_id or self.indicator_service_area_id) and not self.indicator:
             raise ValidationError({"indicator": "Choose the indicator this measure is fed by."})
 
@@ -169,15 +189,16 @@ class Target(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if not self.measure_id:
+        measure = _measure_of(self)
+        if measure is None:
             return
-        unit = self.measure.unit
+        unit = measure.unit
         for field in ("value", "value_high"):
             value = getattr(self, field)
             problem = value_problem(value, unit) if value is not None else None
             if problem:
                 raise ValidationError({field: problem})
-        if self.measure.direction == Direction.RANGE and self.value_high is None:
+        if measure.direction == Direction.RANGE and self.value_high is None:
             raise ValidationError({"value_high": "A range needs its upper end."})
         if self.replaces_id:
             if self.replaces.measure_id != self.measure_id:
@@ -232,9 +253,12 @@ class DataPoint(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if not self.measure_id:
+        measure = _measure_of(self)
+        if measure is None:
             return
-        if self.measure.is_text:
+        if measure.indicator and self.source != DataPoint.Source.WORKFORCE:
+            raise ValidationError({"value": FED_BY_RETURNS})
+        if measure.is_text:
             if not self.text.strip():
                 raise ValidationError({"text": "Describe what was found."})
             if self.value is not None:
@@ -242,6 +266,14 @@ class DataPoint(models.Model):
             return
         if self.value is None:
             raise ValidationError({"value": "Enter a value."})
-        problem = value_problem(self.value, self.measure.unit)
+        problem = value_problem(self.value, measure.unit)
         if problem:
             raise ValidationError({"value": problem})
+
+
+def _measure_of(row: Target | DataPoint) -> Measure | None:
+    """A target's or data point's measure, saved or not (None when it has none yet)."""
+    try:
+        return row.measure
+    except Measure.DoesNotExist:
+        return None

@@ -4,6 +4,7 @@ words and colour, trend and a small trend line."""
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from improvement.paging import BoundedPaging
 from improvement.status import SEVERITY
 from improvement.templatetags.tracker import status_tag
 from metrics.charts import sparkline
@@ -12,7 +13,7 @@ from metrics.units import format_change, format_value
 ARROWS = {"better": "↑", "worse": "↓", "same": "→"}
 
 
-class MeasureTable(tables.Table):
+class MeasureTable(BoundedPaging, tables.Table):
     name = tables.Column(accessor="measure__name", verbose_name="Measure")
     plan = tables.Column(accessor="measure__plan__title", verbose_name="Plan")
     latest = tables.Column(

@@ -1,7 +1,28 @@
 """Units of measure: what a value may be, and how it is written.
 
 14.0%, 50.32 FTE, £41,000, 266 per 10,000, 12.5 days, 1,440 (a count), 0.25 (a ratio).
-Values are Decimals; formatting never goes through floats."""
+Values are Decimals; formatting never goes through floats.
+
+What a unit can sensibly hold (`LIMITS`, checked by `value_problem` wherever a value is
+entered: the measure admin and its inlines, the data-entry page, the workbook import):
+
+    percentage        0 to 100
+    count             0 to 10,000,000, whole (England has about 12 million children; no
+                      council counts more of anything in this service)
+    FTE               0 to 100,000 (the largest council employs a small fraction of that)
+    rate per 10,000   0 to 100,000 (ten events per person: contacts, referrals)
+    money             -£10 billion to £10 billion (an overspend or a saving can be
+                      negative; the largest council budget is well inside it)
+    days              0 to 1,000,000 (durations, and totals such as days lost to sickness
+                      across a large workforce)
+    ratio             0 to 10,000 (caseloads, staff to managers)
+
+Every limit fits the value fields (16 digits, 4 of them decimal, so up to
+999,999,999,999.9999): a test keeps them so. The limits are what keeps a typing slip
+(a salary typed as a budget, a percentage as a count) out of every chart, status and
+report. `RESOLUTION` is the smallest difference a unit is written to: a chart's axis
+never steps by less, so no two of its labels read the same.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +40,39 @@ class Unit(models.TextChoices):
     DAYS = "days", "Days"
     RATIO = "ratio", "Ratio"
     TEXT = "text", "Text (qualitative)"
+
+
+#: (lowest, highest) value of each numeric unit; see the module's docstring for why.
+LIMITS: dict[str, tuple[Decimal, Decimal]] = {
+    Unit.PERCENT: (Decimal(0), Decimal(100)),
+    Unit.COUNT: (Decimal(0), Decimal(10_000_000)),
+    Unit.FTE: (Decimal(0), Decimal(100_000)),
+    Unit.RATE_PER_10K: (Decimal(0), Decimal(100_000)),
+    Unit.MONEY: (Decimal(-10_000_000_000), Decimal(10_000_000_000)),
+    Unit.DAYS: (Decimal(0), Decimal(1_000_000)),
+    Unit.RATIO: (Decimal(0), Decimal(10_000)),
+}
+
+NOUNS = {
+    Unit.PERCENT: "A percentage",
+    Unit.COUNT: "A count",
+    Unit.FTE: "An FTE figure",
+    Unit.RATE_PER_10K: "A rate per 10,000",
+    Unit.MONEY: "A sum of money",
+    Unit.DAYS: "A number of days",
+    Unit.RATIO: "A ratio",
+}
+
+#: The smallest difference `format_value` shows in each unit.
+RESOLUTION: dict[str, Decimal] = {
+    Unit.PERCENT: Decimal("0.1"),
+    Unit.COUNT: Decimal(1),
+    Unit.FTE: Decimal("0.01"),
+    Unit.RATE_PER_10K: Decimal("0.1"),
+    Unit.MONEY: Decimal("0.01"),
+    Unit.DAYS: Decimal("0.1"),
+    Unit.RATIO: Decimal("0.01"),
+}
 
 
 def _quantize(value: Decimal, places: int) -> Decimal:
@@ -77,12 +131,35 @@ def value_problem(value: Decimal, unit: str) -> str | None:
     """Why `value` cannot be a value of `unit`, or None when it can."""
     if unit == Unit.TEXT:
         return "This measure takes text, not a number."
+    if unit not in LIMITS:
+        return "Choose the measure's unit first."
+    value = Decimal(value)
+    if not value.is_finite():
+        return "Enter a number, like 14.5."
+    low, high = LIMITS[unit]
     if unit == Unit.MONEY:
-        return None  # an overspend or a saving can be negative
+        if not low <= value <= high:
+            # an overspend or a saving can be negative, but not beyond any council's budget
+            return (
+                f"A sum of money must be between {format_value(low, unit)} and "
+                f"{format_value(high, unit)}."
+            )
+        return None
     if value < 0:
-        return f"A {Unit(unit).label.lower()} cannot be negative."
-    if unit == Unit.PERCENT and value > 100:
-        return "A percentage cannot be more than 100."
+        return f"{NOUNS[unit]} cannot be negative."
+    if value > high:
+        return f"{NOUNS[unit]} cannot be more than {high:,}."
     if unit == Unit.COUNT and value != value.to_integral_value():
         return "A count is a whole number."
+    return None
+
+
+def tolerance_problem(tolerance: Decimal, unit: str) -> str | None:
+    """Why `tolerance` cannot be an amber tolerance in `unit` (never more than the
+    unit's whole range), or None when it can."""
+    if unit not in LIMITS:
+        return None
+    low, high = LIMITS[unit]
+    if not Decimal(tolerance).is_finite() or tolerance > high - low:
+        return f"The amber tolerance cannot be more than the unit's whole range, {high - low:,}."
     return None

@@ -6,7 +6,10 @@ area works out again the measures the returns feed (`workforce.services`), in th
 transaction, and says so in a message.
 """
 
+import datetime
+
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core import signing
 from django.db.models import Count
 from django.shortcuts import redirect
@@ -72,7 +75,14 @@ class ReturnDateFilter(admin.SimpleListFilter):
         return [(day.isoformat(), f"{day:%d/%m/%Y}") for day in dates]
 
     def queryset(self, request, queryset):
-        return queryset.filter(as_at=self.value()) if self.value() else queryset
+        if not self.value():
+            return queryset
+        try:
+            day = datetime.date.fromisoformat(self.value())
+        except ValueError as error:
+            # The admin's own answer to a bad filter: "the filter is invalid", not a 500.
+            raise IncorrectLookupParameters(error) from error
+        return queryset.filter(as_at=day)
 
 
 @admin.register(WorkforceReturn)

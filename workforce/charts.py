@@ -2,14 +2,18 @@
 `workforce/_line_chart.html`). Each chart carries a title and a description in words, and
 the page shows the same values in a table beside it, so nothing depends on seeing the
 line or its colour. Dates are spaced by time, not by position, so a missed quarter shows
-as a longer step; a date without a value breaks the line rather than bridging it."""
+as a longer step; a date without a value breaks the line rather than bridging it. The y
+axis comes from `metrics.charts.nice_ticks` (Decimals, a bounded number of ticks), from
+zero unless a value is below it, so odd figures already stored (huge, negative, all the
+same) still draw a finite, readable chart."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal, localcontext
 
+from metrics.charts import PRECISION, nice_ticks
 from metrics.units import Unit
 from workforce import indicators
 from workforce.indicators import Figures
@@ -57,21 +61,19 @@ def _coordinate(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.1'))}"
 
 
-def scale(maximum: Decimal) -> tuple[Decimal, list[Decimal]]:
-    """A round top for the y axis and its gridlines (at most five steps, from 0)."""
-    if maximum <= 0:
-        return Decimal(1), [Decimal(0), Decimal(1)]
-    for exponent in range(-2, 9):
-        for multiple in (1, 2, 5):
-            step = Decimal(multiple).scaleb(exponent)
-            if maximum <= step * 5:
-                steps = int((maximum / step).to_integral_value(rounding=ROUND_CEILING))
-                return step * steps, [step * i for i in range(steps + 1)]
-    return maximum, [Decimal(0), maximum]
+#: Indicators are shown to one decimal place (`indicators.display`): no finer gridlines.
+RESOLUTION = Decimal("0.1")
+
+
+def scale(values: list[Decimal]) -> list[Decimal]:
+    """The y axis's gridlines: round steps covering zero and every value."""
+    low = min([Decimal(0), *values])
+    high = max([Decimal(0), *values])
+    return nice_ticks(low, high, resolution=RESOLUTION)
 
 
 def _tick_label(value: Decimal, unit: str) -> str:
-    text = f"{value.normalize():f}"
+    text = f"{value.normalize():,f}"
     return f"{text}%" if unit == Unit.PERCENT else text
 
 
@@ -79,7 +81,8 @@ def line_chart(history: list[Figures], indicator: str, scope_label: str) -> Char
     info = indicators.INDICATORS[indicator]
     values = [(f.as_at, f.value(indicator)) for f in history]
     known = [(day, value) for day, value in values if value is not None]
-    top, gridlines = scale(max((v for _, v in known), default=Decimal(0)))
+    gridlines = scale([v for _, v in known])
+    bottom, top = gridlines[0], gridlines[-1]
 
     first = values[0][0] if values else None
     span = (values[-1][0] - first).days if values else 0
@@ -90,7 +93,11 @@ def line_chart(history: list[Figures], indicator: str, scope_label: str) -> Char
         return Decimal(LEFT) + Decimal(PLOT_WIDTH) * (day - first).days / span
 
     def y(value: Decimal) -> Decimal:
-        return Decimal(TOP + PLOT_HEIGHT) - Decimal(PLOT_HEIGHT) * value / top
+        with localcontext() as context:
+            context.prec = PRECISION
+            return Decimal(TOP + PLOT_HEIGHT) - Decimal(PLOT_HEIGHT) * (value - bottom) / (
+                top - bottom
+            )
 
     lines, current, points = [], [], []
     for day, value in values:

@@ -4,7 +4,7 @@ next to its field), and the chooser of what the workforce page draws over time."
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from import_export.forms import ImportForm
 
 from workforce.models import WorkforceReturn
@@ -57,14 +57,24 @@ class WorkforceReturnForm(forms.ModelForm):
             if isinstance(field, forms.DecimalField | forms.IntegerField):
                 # The same words for every figure, in place of "Ensure this value is
                 # greater than or equal to 0".
+                limit = _model_limit(name)
                 field.validators = [
-                    v for v in field.validators if not isinstance(v, MinValueValidator)
+                    v
+                    for v in field.validators
+                    if not isinstance(v, MinValueValidator | MaxValueValidator)
                 ]
                 field.validators.append(
                     MinValueValidator(0, message=f"{LABELS[name]} cannot be negative.")
                 )
+                if limit is not None:
+                    field.validators.append(
+                        MaxValueValidator(
+                            limit, message=f"{LABELS[name]} cannot be more than {limit:,}."
+                        )
+                    )
                 field.error_messages["invalid"] = f"{LABELS[name]} must be a number."
                 field.widget.attrs.pop("min", None)
+                field.widget.attrs.pop("max", None)
         team = self.fields.get("team")
         if team is not None:
             team.queryset = team.queryset.select_related("service_area")
@@ -77,6 +87,13 @@ class WorkforceReturnForm(forms.ModelForm):
             if name in LABELS and name != "team":
                 setattr(self.instance, name, None)
         super()._post_clean()
+
+
+def _model_limit(name: str):
+    """The most a return's figure may be (the model field's own limit)."""
+    field = WorkforceReturn._meta.get_field(name)
+    limits = [v.limit_value for v in field.validators if isinstance(v, MaxValueValidator)]
+    return min(limits) if limits else None
 
 
 class WorkforceImportForm(ImportForm):

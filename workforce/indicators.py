@@ -191,7 +191,11 @@ def display(value: Decimal | None, indicator: str) -> str:
 
 
 def twelve_months_before(day: datetime.date) -> datetime.date:
-    """The same day a year earlier; a month's last day gives that month's last day."""
+    """The same day a year earlier; a month's last day gives that month's last day. In
+    year 1 (no such return can be entered now, but one may be stored) there is no year
+    before: the earliest date stands in, so the 12 months take every earlier return."""
+    if day.year == datetime.MINYEAR:
+        return datetime.date.min
     year = day.year - 1
     last = calendar.monthrange(day.year, day.month)[1]
     if day.day == last:

@@ -1,17 +1,42 @@
 """Teams, the service areas that group them, and the periodic workforce return each team
 makes: the counts from which `workforce.indicators` computes the standard DfE
-indicators. FTE values are Decimals (two places), never floats."""
+indicators. FTE values are Decimals (two places), never floats.
 
+What a return can sensibly hold, checked by the admin's form, the admin and the CSV
+import alike (they all run the model's validators):
+
+- its date between 1 January 2000 and 31 December 2099 (`EARLIEST_RETURN`,
+  `LATEST_RETURN`): nothing in this service was recorded earlier, and the indicators'
+  12-month and quarter arithmetic stays clear of the calendar's ends (a return dated
+  0001-03-31 had no "12 months before");
+- every figure 0 or more, and no more than the measures' units allow
+  (`metrics.units.LIMITS`): 100,000 FTE, 1,000,000 days of sickness, and 10,000,000
+  people or cases. A return is a team's, so these are far above any real one; they keep
+  a slip of the keyboard out of every indicator, chart and measure fed by the returns.
+"""
+
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from metrics.units import LIMITS, Unit
+
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
+EARLIEST_RETURN = datetime.date(2000, 1, 1)
+LATEST_RETURN = datetime.date(2099, 12, 31)
+MOST_FTE = LIMITS[Unit.FTE][1]
+MOST_DAYS = LIMITS[Unit.DAYS][1]
+MOST_PEOPLE = int(LIMITS[Unit.COUNT][1])
+
+
+def at_most(limit) -> MaxValueValidator:
+    return MaxValueValidator(limit, message=f"This figure cannot be more than {limit:,}.")
 
 
 def fte(verbose_name: str, help_text: str = "") -> models.DecimalField:
@@ -20,13 +45,15 @@ def fte(verbose_name: str, help_text: str = "") -> models.DecimalField:
         max_digits=9,
         decimal_places=2,
         default=Decimal("0"),
-        validators=NOT_NEGATIVE,
+        validators=[*NOT_NEGATIVE, at_most(MOST_FTE)],
         help_text=help_text,
     )
 
 
 def headcount(verbose_name: str, help_text: str = "") -> models.PositiveIntegerField:
-    return models.PositiveIntegerField(verbose_name, default=0, help_text=help_text)
+    return models.PositiveIntegerField(
+        verbose_name, default=0, validators=[at_most(MOST_PEOPLE)], help_text=help_text
+    )
 
 
 class ServiceArea(models.Model):
@@ -65,7 +92,18 @@ class WorkforceReturn(models.Model):
     period since the team's previous return."""
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="returns")
-    as_at = models.DateField("return date")
+    as_at = models.DateField(
+        "return date",
+        validators=[
+            MinValueValidator(
+                EARLIEST_RETURN,
+                message=f"A return date cannot be before {EARLIEST_RETURN:%-d %B %Y}.",
+            ),
+            MaxValueValidator(
+                LATEST_RETURN, message=f"A return date cannot be after {LATEST_RETURN:%-d %B %Y}."
+            ),
+        ],
+    )
     establishment_fte = fte("establishment FTE", "Funded posts.")
     permanent_fte = fte("permanent FTE in post", "Directly employed staff in post.")
     agency_fte = fte("agency FTE")
@@ -81,7 +119,7 @@ class WorkforceReturn(models.Model):
         max_digits=9,
         decimal_places=1,
         default=Decimal("0"),
-        validators=NOT_NEGATIVE,
+        validators=[*NOT_NEGATIVE, at_most(MOST_DAYS)],
         help_text="Since the previous return.",
     )
     cases = headcount("cases held")

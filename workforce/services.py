@@ -7,9 +7,10 @@ source "workforce": the indicator as `workforce.indicators` works it out, kept t
 decimal places (the field's precision) and a note of how many returns it came from. A
 date whose indicator has no value (nothing to divide by) has no data point. Points are
 written with save() and delete(), never queryset.update(), so the change history records
-each. Hand-entered points of such a measure are replaced where the returns give a value
-for the same date; hand-entered points at other dates (say, figures from before the
-returns were kept) are left alone.
+each. A measure fed by the returns holds nothing else: a hand-entered point is refused at
+entry (`DataPoint.clean`, the admin, the data-entry page), and any that reached it another
+way is replaced where the returns give a value for its date and deleted (the change
+history keeps it) where they do not.
 
 These are explicit calls (from the admin, the import and the demo command), not model
 signals, so bulk paths cannot skip them unnoticed and one import recomputes once.
@@ -26,7 +27,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from metrics.models import DataPoint, Measure
+from metrics.models import FED_BY_RETURNS, DataPoint, Measure
 from workforce import indicators
 from workforce.models import Team, WorkforceReturn
 from workforce.selectors import returns_for_indicators
@@ -34,10 +35,7 @@ from workforce.selectors import returns_for_indicators
 FOUR_PLACES = Decimal("0.0001")
 
 #: What to tell someone about to type a value into a measure the returns feed.
-NOT_BY_HAND = (
-    "This measure is fed by the workforce returns: its values are worked out from them "
-    "whenever a return is saved, deleted or imported, and cannot be entered by hand."
-)
+NOT_BY_HAND = FED_BY_RETURNS
 
 
 # -- indicator measures ----------------------------------------------------------------
@@ -174,8 +172,10 @@ def _refresh_one(measure, wanted, existing) -> Refreshed:
             point.save()
             changed += 1
     for day, point in existing.items():
-        if day not in wanted and point.source == DataPoint.Source.WORKFORCE:
-            point.delete()  # the returns behind it were deleted, or no longer give a value
+        if day not in wanted:
+            # The returns behind it were deleted or no longer give a value, or it was
+            # typed in: a fed measure shows only what the returns give.
+            point.delete()
             deleted += 1
     return Refreshed(1, created, changed, deleted)
 

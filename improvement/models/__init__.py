@@ -6,11 +6,13 @@ django-simple-history, registered here."""
 from django.contrib.auth import get_user_model
 from simple_history import register
 
+from .board_pack import BoardPack
+from .house_style import HouseStyle
 from .imports import PendingImport
 from .notifications import DigestLog, NotificationPreference, ReminderLog
 from .plans import Plan, PlanKind, ReportingPeriod, Section, StatusKeyEntry
 from .progress import AreaForDevelopment, EvidenceFile, ProgressUpdate, SignOff
-from .reports import SavedReport
+from .reports import ReportCover, SavedReport
 from .work import Action, Milestone, Objective
 
 register(
@@ -23,8 +25,10 @@ register(
 __all__ = [
     "Action",
     "AreaForDevelopment",
+    "BoardPack",
     "DigestLog",
     "EvidenceFile",
+    "HouseStyle",
     "Milestone",
     "NotificationPreference",
     "Objective",
@@ -33,6 +37,7 @@ __all__ = [
     "PlanKind",
     "ProgressUpdate",
     "ReminderLog",
+    "ReportCover",
     "ReportingPeriod",
     "SavedReport",
     "Section",

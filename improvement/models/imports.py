@@ -1,9 +1,11 @@
 """Plan workbooks waiting between their dry run and their confirmation.
 
 The uploaded file is kept here, in the database, so that the confirmation may reach a
-different app server from the dry run (nothing on an app server's disk). Only the person
-who uploaded it can confirm it, within an hour; it is deleted once imported, and older
-ones are cleared whenever someone uploads another.
+different app server from the dry run (nothing on an app server's disk), with what the
+dry run said the import would do, so that the confirmation can tell whether the plan has
+changed since. Only the person who uploaded it can confirm it, within an hour; it is
+deleted once imported or found out of date, and older ones are cleared whenever someone
+uploads another.
 """
 
 import uuid
@@ -36,6 +38,9 @@ class PendingImport(models.Model):
     file_name = models.CharField(max_length=200)
     plan_slug = models.CharField(max_length=80, blank=True)
     data = models.BinaryField()
+    # What the dry run said it would do (workbook.results.steps_record): confirming
+    # works it out again and refuses if the plan has changed meanwhile.
+    planned = models.BinaryField(default=b"", editable=False)
 
     objects = PendingImportQuerySet.as_manager()
 

@@ -166,6 +166,14 @@ class StatusKeyEntry(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices)
     label = models.CharField(max_length=80)
     description = models.TextField(blank=True)
+    phrase = models.CharField(
+        "phrase in the report's summary",
+        max_length=120,
+        blank=True,
+        help_text='How the summary counts this label, written for several: "have been '
+        'completed", "are progressing". For one the report says "has" or "is". Empty: a '
+        "standard phrase.",
+    )
     history = HistoricalRecords()
 
     class Meta:

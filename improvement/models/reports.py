@@ -6,6 +6,11 @@ The one exception is an administrator deleting one in the admin
 (`delete(administrator_delete=True)`). The file lives in the database beside its
 record (like evidence files): nothing on an app server's disk, and it is read back only
 through a page that checks the reader may read the plan.
+
+A committee paper's cover block (committee, meeting date, agenda item, report of, author
+and contact, document reference, purpose, recommendations) is entered on the report
+page: `ReportCover` remembers a plan's last-used values to prefill the next report, and
+each saved report keeps its own copy (`CoverFields`), so the archive shows what went.
 """
 
 import hashlib
@@ -19,8 +24,74 @@ from django.utils import timezone
 from .plans import Plan
 from .progress import AppendOnlyError
 
+# Long enough for a committee paper's purpose and recommendations, short enough that a
+# pasted document is refused with a message rather than stored.
+COVER_TEXT_LIMIT = 4000
 
-class SavedReport(models.Model):
+
+class CoverFields(models.Model):
+    """The cover block of a committee paper (all optional: a plan may report informally)."""
+
+    committee = models.CharField(
+        "committee or board",
+        max_length=300,
+        blank=True,
+        help_text="Who the report goes to. Empty: the board or committee the plan reports to.",
+    )
+    meeting_date = models.DateField("meeting date", null=True, blank=True)
+    agenda_item = models.CharField("agenda item", max_length=50, blank=True)
+    report_of = models.CharField(
+        "report of",
+        max_length=300,
+        blank=True,
+        help_text="Who presents it, e.g. Director of Children's Services.",
+    )
+    author = models.CharField(max_length=200, blank=True)
+    contact = models.CharField(
+        "author's contact", max_length=300, blank=True, help_text="Telephone or email."
+    )
+    document_reference = models.CharField("document reference", max_length=100, blank=True)
+    purpose = models.TextField(max_length=COVER_TEXT_LIMIT, blank=True)
+    recommendations = models.TextField(
+        max_length=COVER_TEXT_LIMIT, blank=True, help_text="One recommendation a line."
+    )
+
+    class Meta:
+        abstract = True
+
+    COVER_FIELDS = (
+        "committee",
+        "meeting_date",
+        "agenda_item",
+        "report_of",
+        "author",
+        "contact",
+        "document_reference",
+        "purpose",
+        "recommendations",
+    )
+
+    def cover_values(self) -> dict:
+        return {name: getattr(self, name) for name in self.COVER_FIELDS}
+
+
+class ReportCover(CoverFields):
+    """A plan's last-used cover values, prefilled on its report page."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="report_cover")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "report cover"
+
+    def __str__(self) -> str:
+        return f"Report cover for {self.plan}"
+
+
+class SavedReport(CoverFields):
     class Kind(models.TextChoices):
         PROGRESS = "progress", "Progress report"
         EXCEPTIONS = "exceptions", "Exceptions report"

@@ -1,10 +1,44 @@
-"""What goes into a committee progress report and an exceptions report, as at a date.
+"""What a committee progress report and an exceptions report say, as at a date: decided
+here once, and only rendered by each format's module (html, spreadsheet, word, pdf).
 
-Built once from `improvement.history` (so a report as at June is the same whenever it is
-drawn) and rendered by each format's module. The shape follows the seed reports: title
-lines, the plan's status key, a summary paragraph of counts, then each objective with
-its status and its actions (reference, action, responsible, timescale, status, progress,
-evidence), then the measures table.
+Built from `improvement.history` (so a report as at June is the same whenever it is
+drawn). Everything a format needs is in the dataclasses below, as plain values (text,
+numbers, dates, lists): a format module never goes back to the database, not even for
+a chart. The shape follows the seed committee papers:
+
+    ProgressReport
+      cover: Cover            committee paper cover block: plan, report title, committee,
+                              meeting date, agenda item, report of, author and contact,
+                              document reference, as-at date; purpose; recommendations
+                              (`Cover.lines` gives the block as (label, text) pairs)
+      summary: str            counts per label of the plan's key, in the key's phrases
+      status, status_reason   the plan's rolled-up status and why
+      key: [KeyLine]          only the labels the report shows, each with its meaning
+                              (and the Overdue flag where something is overdue)
+      action_labels: [ReportStatus]   the labels actions carry, in key order (columns)
+      summary_table: [SummaryRow]     one line per objective: status and why, counts of
+                                      its actions per label, overdue
+      objectives: [ReportObjective]   in plan order, each with
+          description, success_measures (paragraphs), measures ([ReportMeasure] linked),
+          update: ReportUpdate | None  its own latest narrative (date, author, narrative,
+                                       achievements, evidence, areas for development)
+          actions: [ReportAction]      reference, title, steps, responsible, timescale,
+                                       status, overdue, progress, evidence, last update
+      sections                 objectives grouped under their section headings
+      measures: [ReportMeasure]  name, unit, direction, baseline, latest, target (as text
+                                 and as numbers), "value (target)", status, trend, why,
+                                 chart: ChartData (points, baseline, targets as known)
+
+    ExceptionsReport
+      report: ProgressReport (the whole report it was cut from), since, cover, key,
+      summary, objectives and actions: [ExceptionItem] (the objective or action with its
+      narrative, its status as at `since` and what moved), measures off target,
+      changes: [ReportChange] (every status that moved since `since`)
+
+Every status anywhere is a `ReportStatus` made by `report_status`, the one place that
+turns a status into the plan's word, the standard word, its colour and the phrases the
+summary counts it with: a new rolled-up status needs an entry in `STATUS_WORDING` (and
+its colour in `improvement.status.COLOURS`), nothing in the formats.
 """
 
 from __future__ import annotations
@@ -12,10 +46,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import prefetch_related_objects
 
 from improvement.history import (
+    ActionState,
     Change,
     ObjectiveState,
     PlanState,
@@ -23,9 +59,11 @@ from improvement.history import (
     plan_state_as_at,
 )
 from improvement.models import Plan, PlanKind
-from improvement.status import DISPLAY_ORDER, Status, status_word
+from improvement.status import COLOURS, DISPLAY_ORDER, SEVERITY, Status, as_status, status_word
+from metrics.models import Direction
 from metrics.selectors import MeasureState, measure_states
-from metrics.units import format_change, format_value
+from metrics.status import UNDATED, Point, TargetRow, targets_known_at
+from metrics.units import Unit, format_change, format_value
 
 # How the summary paragraph names each kind of plan.
 KIND_NOUNS = {
@@ -38,99 +76,342 @@ KIND_NOUNS = {
 ARROWS = {"better": "↑", "worse": "↓", "same": "→"}
 # A change of status is shown with an arrow (or mark) AND its word, never the mark alone.
 CHANGE_MARKS = {"better": "↑", "worse": "↓", "completed": "✓", "new": "★", "no status": "–"}
-ONE_ACTION = {
-    Status.COMPLETE: "has been completed",
-    Status.ON_TRACK: "is in progress",
-    Status.AT_RISK: "is in progress but at risk",
-    Status.OFF_TRACK: "is in progress but off track",
-    Status.NOT_STARTED: "has not yet started",
-    None: "has no status recorded",
+DAY = "%-d %B %Y"
+
+
+# -- statuses: the one helper -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How the report speaks of a status where the plan says nothing of its own: the
+    summary's phrase (written for several) and what the status means."""
+
+    phrase: str
+    meaning: str
+
+
+STATUS_WORDING: dict[Status | None, Wording] = {
+    Status.COMPLETE: Wording("have been completed", "The work is finished."),
+    Status.ON_TRACK: Wording("are on track", "Progressing as planned, to be met on time."),
+    Status.AT_RISK: Wording("are at risk", "Some slippage; may not be met on time."),
+    Status.OFF_TRACK: Wording("are off track", "Will not be met on time without action."),
+    Status.NOT_STARTED: Wording("have not yet started", "Work has not begun."),
+    None: Wording(
+        "have no status recorded", "No update gives a status, or there is nothing to roll up."
+    ),
+}
+OVERDUE_MEANING = "Past its due date and not complete: a flag beside the status."
+# For one, the phrase's first word changes: "have been completed" → "has been completed".
+SINGULAR = {
+    "have": "has",
+    "are": "is",
+    "were": "was",
+    "do": "does",
+    "need": "needs",
+    "remain": "remains",
+    "require": "requires",
+    "continue": "continues",
 }
 
 
 @dataclass(frozen=True)
+class ReportStatus:
+    """A status as every format shows it: the plan's word, always with its colour."""
+
+    code: str  # the standard status's value ("on_track"); "" for no status
+    label: str  # the plan's own word ("Green"), else the standard word
+    standard: str  # the standard word ("On track"); "No status" for none
+    colour: str  # blue, green, amber, red, grey; "none" for no status
+
+    @property
+    def status(self) -> Status | None:
+        return as_status(self.code)
+
+    @property
+    def differs(self) -> bool:
+        """The plan's word is its own ("Green" for On track)."""
+        return self.label != self.standard
+
+    @property
+    def severity(self) -> int:
+        return SEVERITY.get(self.status, -1)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def report_status(
+    status: Status | str | None, labels: dict, *, none_label: str = ""
+) -> ReportStatus:
+    """The one way a status becomes words and colour (through `status_word`, so the plan's
+    own labels apply). `none_label`: what "no status" is called here ("No data")."""
+    status = as_status(status)
+    if status is None:
+        word = none_label or status_word(None)
+        return ReportStatus(code="", label=word, standard=status_word(None), colour="none")
+    return ReportStatus(
+        code=status.value,
+        label=status_word(status, labels),
+        standard=status.label,
+        colour=COLOURS.get(status, "none"),
+    )
+
+
+@dataclass(frozen=True)
 class KeyLine:
-    status: Status
+    """One line of the status key: a label and what it means; `phrase` is how the summary
+    counts it (written for several). A line with no `status` is the Overdue flag."""
+
     label: str
-    description: str
+    meaning: str
+    status: ReportStatus | None = None
+    phrase: str = ""
+
+    @property
+    def is_flag(self) -> bool:
+        return self.status is None
 
     @property
     def standard_word(self) -> str:
         """The common word ("On track") where the plan's own label ("Green") differs."""
-        return self.status.label if self.label != self.status.label else ""
+        return self.status.standard if self.status and self.status.differs else ""
+
+    def phrase_for(self, count: int) -> str:
+        """ "have been completed" for several, "has been completed" for one."""
+        if count != 1:
+            return self.phrase
+        first, space, rest = self.phrase.partition(" ")
+        return SINGULAR.get(first.lower(), first) + space + rest
 
 
-@dataclass
-class ReportAction:
-    reference: str
+def key_line(status: Status | None, labels: dict, entries: dict) -> KeyLine:
+    """The key line for a status: the plan's label, description and phrase where it gives
+    them (`entries`: status → StatusKeyEntry), else the standard wording."""
+    shown = report_status(status, labels)
+    wording = STATUS_WORDING.get(status, STATUS_WORDING[None])
+    entry = entries.get(status)
+    phrase = entry.phrase.strip() if entry is not None else ""
+    if not phrase:
+        phrase = wording.phrase
+        if shown.differs:
+            phrase += f" ({shown.label})"
+    description = entry.description.strip() if entry is not None else ""
+    return KeyLine(
+        label=shown.label, meaning=description or wording.meaning, status=shown, phrase=phrase
+    )
+
+
+def key_order() -> list[Status | None]:
+    """Every status in the order keys and counts list them ("no status" last); a status
+    added to the vocabulary but not yet to DISPLAY_ORDER still counts, after the rest."""
+    return [*DISPLAY_ORDER, *(s for s in Status if s not in DISPLAY_ORDER), None]
+
+
+def standard_key(labels: dict | None = None, entries: dict | None = None) -> dict:
+    """Status (and None) → KeyLine, for every status."""
+    return {s: key_line(s, labels or {}, entries or {}) for s in key_order()}
+
+
+def key_for(shown: list[ReportStatus], overdue: bool, lines: dict) -> list[KeyLine]:
+    """The key lines of the statuses a report shows, in key order; the Overdue flag last."""
+    codes = {s.code for s in shown}
+    used = [lines[s] for s in key_order() if (s.value if s else "") in codes]
+    if overdue:
+        used.append(KeyLine(label="Overdue", meaning=OVERDUE_MEANING))
+    return used
+
+
+# -- the summary paragraph ----------------------------------------------------------
+
+
+def _plural(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def _joined(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def counted_in_words(statuses: list[Status | None], lines: dict) -> str:
+    """ "20 have been completed, 10 are progressing and 2 have not yet started";
+    "all 4 have been completed"; "it has been completed" (for one). Labels with none are
+    left out."""
+    counts = Counter(statuses)
+    total = len(statuses)
+    order = [s for s in key_order() if counts[s]]
+    if total == 1:
+        return f"it {lines[order[0]].phrase_for(1)}"
+    if len(order) == 1:
+        return f"all {total} {lines[order[0]].phrase_for(total)}"
+    return _joined([f"{counts[s]} {lines[s].phrase_for(counts[s])}" for s in order])
+
+
+def summary_paragraph(
+    *,
+    kind_noun: str,
+    objective_term: str,
+    objectives: int,
+    statuses: list[Status | None],
+    key: dict | None = None,
+    overdue: int = 0,
+    assessed: list[Status | None] = (),
+) -> str:
+    """The plain-English count paragraph that opens the report, in the key's phrases.
+
+    "The action plan has 8 objectives and 32 actions. Of these, 20 have been completed, 10
+    are progressing and 2 have not yet started. 3 actions are overdue."
+    `key`: status → KeyLine (default: the standard wording); `assessed`: the statuses of
+    the objectives with no actions, counted by assessment where the plan has no actions.
+    """
+    lines = key or standard_key()
+    actions = len(statuses)
+    objective_words = _plural(objectives, objective_term) if objectives else f"no {objective_term}s"
+    if not actions:
+        text = f"The {kind_noun} has {objective_words} and no actions."
+        if assessed:
+            counted = counted_in_words(list(assessed), lines)
+            if len(assessed) == 1:
+                text += f" By assessment, {counted}."
+            else:
+                text += f" By assessment, of the {_plural(len(assessed), objective_term)}, "
+                text += f"{counted}."
+        return text
+    text = f"The {kind_noun} has {objective_words} and {_plural(actions, 'action')}."
+    counted = counted_in_words(statuses, lines)
+    if actions == 1:
+        text += f" {counted[:1].upper()}{counted[1:]}."
+    elif counted.startswith("all "):
+        text += f" All{counted[3:]}."
+    else:
+        text += f" Of these, {counted}."
+    if overdue:
+        text += f" {_plural(overdue, 'action')} {'is' if overdue == 1 else 'are'} overdue."
+    return text
+
+
+# -- the content --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The cover block of a committee paper."""
+
+    report_title: str  # "Progress report", "Exceptions report"
+    plan_title: str
+    organisation: str
+    as_at: date
+    committee: str = ""
+    meeting_date: date | None = None
+    agenda_item: str = ""
+    report_of: str = ""
+    author: str = ""
+    contact: str = ""
+    document_reference: str = ""
+    purpose: str = ""
+    recommendations: list[str] = field(default_factory=list)
+    since: date | None = None
+
+    @property
+    def title(self) -> str:
+        """ "Progress report: Children's services improvement plan" """
+        return f"{self.report_title}: {self.plan_title}"
+
+    @property
+    def lines(self) -> list[tuple[str, str]]:
+        """The block as (label, text) pairs, leaving out what was not given."""
+        pairs = [
+            ("Committee", self.committee),
+            ("Meeting date", f"{self.meeting_date:{DAY}}" if self.meeting_date else ""),
+            ("Agenda item", self.agenda_item),
+            ("Report of", self.report_of),
+            ("Author", self.author),
+            ("Contact", self.contact),
+            ("Reference", self.document_reference),
+            ("As at", f"{self.as_at:{DAY}}"),
+            ("Changes since", f"{self.since:{DAY}}" if self.since else ""),
+        ]
+        return [(label, text) for label, text in pairs if text]
+
+
+COVER_VALUES = (
+    "committee",
+    "meeting_date",
+    "agenda_item",
+    "report_of",
+    "author",
+    "contact",
+    "document_reference",
+    "purpose",
+    "recommendations",
+)
+
+
+def make_cover(
+    plan: Plan, as_at: date, values: dict | None, *, report_title: str, since: date | None = None
+) -> Cover:
+    """The cover from the values entered on the report page (or saved with a report);
+    with no committee given, the one the plan reports to."""
+    values = {k: v for k, v in (values or {}).items() if k in COVER_VALUES}
+    recommendations = values.pop("recommendations", "") or ""
+    if isinstance(recommendations, str):
+        recommendations = recommendations.splitlines()
+    values["committee"] = values.get("committee") or plan.reports_to
+    return Cover(
+        report_title=report_title,
+        plan_title=plan.title,
+        organisation=plan.organisation,
+        as_at=as_at,
+        since=since,
+        recommendations=[r.strip() for r in recommendations if r.strip()],
+        **{k: v if v is not None or k == "meeting_date" else "" for k, v in values.items()},
+    )
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """What a measure's chart draws: its values, baseline and the targets known at the
+    as-at date. `points` are (period_end, value) pairs; `targets` each have `due_date`,
+    `value` and, for a range, `value_high`."""
+
     title: str
-    responsible: str
-    timescale: str
-    status: Status | None
-    status_label: str
-    overdue: bool
-    progress: str
-    evidence: list[str]
-    last_updated: date | None
-    awaiting_sign_off: bool
-    url: str
-    # The timescale exactly as the plan writes it, and the due date, for spreadsheets
-    # (`timescale` above joins the two for reading).
-    written_timescale: str = ""
-    due_date: date | None = None
-
-
-@dataclass
-class ReportObjective:
-    reference: str
-    label: str
-    title: str
-    description: str
-    section: str
-    status: Status | None
-    status_label: str
-    reason: str
-    assessed_label: str
-    assessment_kinder: bool
-    progress: str
-    achievements: list[str]
-    evidence: list[str]
-    areas: list[tuple[str, str]]
-    actions: list[ReportAction]
-    url: str
-    assessed: Status | None = None
-    assessed_on: date | None = None
+    unit: str
+    points: list[Point]
+    baseline: Point | None
+    targets: list[TargetRow]
 
     @property
-    def heading(self) -> str:
-        return f"{self.label}: {self.title}" if self.title else self.label
-
-    @property
-    def overdue_actions(self) -> list[ReportAction]:
-        return [a for a in self.actions if a.overdue]
-
-    @property
-    def assessment_differs(self) -> bool:
-        """An assessed status to show beside the rolled-up one (only where it differs)."""
-        return self.assessed is not None and self.assessed != self.status
+    def empty(self) -> bool:
+        return not self.points and not self.targets
 
 
 @dataclass
 class ReportMeasure:
+    reference: str
     name: str
     unit: str
+    unit_label: str
+    direction: str
+    direction_label: str
     baseline: str
     latest_value: str
     latest_date: date | None
     target_value: str
     target_due: date | None
-    status: Status | None
-    status_label: str
+    status: ReportStatus
     trend: str
     objectives: str
     reason: str
-    # The values, baseline and targets behind the numbers, for the chart.
-    state: MeasureState | None = field(default=None, repr=False, compare=False)
+    # The numbers behind the words, for spreadsheets (None: no such number).
+    baseline_number: Decimal | None = None
+    latest_number: Decimal | None = None
+    target_number: Decimal | None = None
+    chart: ChartData | None = None  # None for a measure of text
+    pk: int = 0
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label
 
     @property
     def latest(self) -> str:
@@ -143,29 +424,181 @@ class ReportMeasure:
         return f"{self.target_value} by {self.target_due:%b %Y}" if self.target_due else ""
 
     @property
+    def value_and_target(self) -> str:
+        """ "14.0% (8.0%)": the value, and the target in brackets, as committee papers
+        write an indicator."""
+        return f"{self.latest_value} ({self.target_value or 'no target'})"
+
+    @property
     def in_brackets(self) -> str:
         """ "Vacancy rate 14.0% (8.0%)": indicator, value and target in brackets."""
-        return f"{self.name} {self.latest_value} ({self.target_value or 'no target'})"
+        return f"{self.name} {self.value_and_target}"
+
+
+@dataclass
+class ReportUpdate:
+    """The latest progress update as at the date: an objective's own narrative."""
+
+    as_at: date
+    author: str
+    narrative: str
+    achievements: list[str]
+    evidence: list[str]
+    areas: list[tuple[str, str]]
+    correction: bool = False
+
+    @property
+    def byline(self) -> str:
+        """ "15 June 2025, Priya Shah" """
+        return ", ".join(filter(None, [f"{self.as_at:{DAY}}", self.author]))
+
+    @property
+    def empty(self) -> bool:
+        return not (self.narrative or self.achievements or self.evidence or self.areas)
+
+
+@dataclass
+class ReportAction:
+    reference: str
+    title: str
+    steps: str
+    responsible: str
+    timescale: str
+    status: ReportStatus
+    overdue: bool
+    progress: str
+    evidence: list[str]
+    last_updated: date | None
+    updated_by: str
+    awaiting_sign_off: bool
+    url: str
+    # The timescale exactly as the plan writes it, and the due date, for spreadsheets
+    # (`timescale` above joins the two for reading).
+    written_timescale: str = ""
+    due_date: date | None = None
+    benefit: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label
+
+
+@dataclass
+class LabelCount:
+    status: ReportStatus
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.status.label}"
+
+
+@dataclass
+class ReportObjective:
+    reference: str
+    label: str
+    title: str
+    description: str
+    section: str
+    status: ReportStatus
+    reason: str
+    assessed: ReportStatus | None
+    assessed_on: date | None
+    assessment_kinder: bool
+    success_measures: list[str]
+    measures: list[ReportMeasure]
+    update: ReportUpdate | None
+    actions: list[ReportAction]
+    url: str
+    source_reference: str = ""
+
+    @property
+    def heading(self) -> str:
+        return f"{self.label}: {self.title}" if self.title else self.label
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label
+
+    @property
+    def assessed_label(self) -> str:
+        return self.assessed.label if self.assessed else ""
+
+    @property
+    def overdue_actions(self) -> list[ReportAction]:
+        return [a for a in self.actions if a.overdue]
+
+    @property
+    def assessment_differs(self) -> bool:
+        """An assessed status to show beside the rolled-up one (only where it differs)."""
+        return self.assessed is not None and self.assessed.code != self.status.code
+
+    @property
+    def progress(self) -> str:
+        return self.update.narrative if self.update else ""
+
+    @property
+    def achievements(self) -> list[str]:
+        return self.update.achievements if self.update else []
+
+    @property
+    def evidence(self) -> list[str]:
+        return self.update.evidence if self.update else []
+
+    @property
+    def areas(self) -> list[tuple[str, str]]:
+        return self.update.areas if self.update else []
+
+
+@dataclass
+class SummaryRow:
+    """One line of the one-page summary table."""
+
+    reference: str
+    title: str
+    status: ReportStatus
+    reason: str
+    counts: list[LabelCount]  # one per label the plan's actions carry, zeros included
+    actions: int
+    overdue: int
+
+    @property
+    def counts_in_words(self) -> str:
+        """ "2 Complete, 1 Red"; "No actions" """
+        if not self.actions:
+            return "No actions"
+        return ", ".join(str(c) for c in self.counts if c.count)
 
 
 @dataclass
 class ProgressReport:
-    plan: Plan
+    plan: Plan  # for the views (address, permissions); formats use the fields below
     as_at: date
     title: str
     organisation: str
     reports_to: str
+    objective_term: str
+    cover: Cover
     key: list[KeyLine]
     summary: str
-    status: Status | None
-    status_label: str
+    status: ReportStatus
     status_reason: str
+    action_labels: list[ReportStatus]
+    summary_table: list[SummaryRow]
     objectives: list[ReportObjective]
     measures: list[ReportMeasure]
-    objective_term: str
-    labels: dict = field(default_factory=dict)
-    # The history's state the report was drawn from (the exceptions report compares it).
+    overdue: int = 0
+    plan_slug: str = ""
+    # For the exceptions report only: the history's state and the plan's key lines.
     state: PlanState | None = field(default=None, repr=False, compare=False)
+    key_lines: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label
+
+    @property
+    def objective_term_plural(self) -> str:
+        return f"{self.objective_term}s"
 
     @property
     def actions(self) -> list[ReportAction]:
@@ -181,116 +614,89 @@ class ProgressReport:
         return groups
 
 
-def _label(status: Status | None, labels: dict) -> str:
-    return status_word(status, labels)
-
-
 def _person(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
-def _plural(n: int, singular: str, plural: str | None = None) -> str:
-    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+def _paragraphs(text: str) -> list[str]:
+    """Text split at blank lines (a paragraph's own line breaks kept)."""
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
-def summary_paragraph(
-    *, kind_noun: str, objective_term: str, objectives: int, statuses: list[Status | None]
-) -> str:
-    """The plain-English count paragraph that opens the report.
-
-    "The action plan has 8 objectives and 32 actions. Of these, 20 have been completed, 10
-    are in progress and 2 have not yet started."
-    """
-    actions = len(statuses)
-    objective_words = _plural(objectives, objective_term) if objectives else f"no {objective_term}s"
-    if not actions:
-        return f"The {kind_noun} has {objective_words} and no actions."
-    first = f"The {kind_noun} has {objective_words} and {_plural(actions, 'action')}."
-    counts = Counter(statuses)
-    complete = counts[Status.COMPLETE]
-    in_progress = counts[Status.ON_TRACK] + counts[Status.AT_RISK] + counts[Status.OFF_TRACK]
-    not_started = counts[Status.NOT_STARTED]
-    unrated = counts[None]
-    parts = []
-    if complete:
-        parts.append(f"{complete} {'has' if complete == 1 else 'have'} been completed")
-    if in_progress:
-        part = f"{in_progress} {'is' if in_progress == 1 else 'are'} in progress"
-        troubled = counts[Status.AT_RISK] + counts[Status.OFF_TRACK]
-        if troubled:
-            part += f" ({troubled} of {'it' if in_progress == 1 else 'them'} at risk or off track)"
-        parts.append(part)
-    if not_started:
-        parts.append(f"{not_started} {'has' if not_started == 1 else 'have'} not yet started")
-    if unrated:
-        parts.append(f"{unrated} {'has' if unrated == 1 else 'have'} no status recorded")
-    if actions == 1:
-        return f"{first} It {ONE_ACTION[statuses[0]]}."
-    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"{first} Of these, {joined}."
+def _update(update, areas: bool) -> ReportUpdate | None:
+    if update is None:
+        return None
+    return ReportUpdate(
+        as_at=update.as_at,
+        author=_person(update.author),
+        narrative=update.narrative,
+        achievements=list(update.achievements),
+        evidence=list(update.evidence),
+        areas=[(a.description, a.timescale) for a in update.areas_for_development.all()]
+        if areas
+        else [],
+        correction=update.correction,
+    )
 
 
-def _objective(state: ObjectiveState, labels: dict) -> ReportObjective:
+def _action(a: ActionState, labels: dict) -> ReportAction:
+    action, update = a.action, a.latest_update
+    return ReportAction(
+        reference=action.reference,
+        title=action.title,
+        steps=action.steps,
+        benefit=action.benefit,
+        responsible="; ".join(filter(None, [_person(action.owner), action.responsible])),
+        timescale="; ".join(
+            filter(
+                None,
+                [action.timescale, f"due {action.due_date:{DAY}}" if action.due_date else ""],
+            )
+        ),
+        status=report_status(a.status, labels),
+        overdue=a.overdue,
+        progress=update.narrative if update else "",
+        evidence=list(update.evidence) if update else [],
+        last_updated=a.last_updated_on,
+        updated_by=_person(update.author) if update else "",
+        awaiting_sign_off=a.awaiting_sign_off is not None,
+        url=action.get_absolute_url(),
+        written_timescale=action.timescale,
+        due_date=action.due_date,
+    )
+
+
+def _objective(
+    state: ObjectiveState, labels: dict, measures_by_pk: dict[int, ReportMeasure]
+) -> ReportObjective:
     objective = state.objective
-    update = state.latest_update
     return ReportObjective(
         reference=objective.reference,
         label=objective.label,
         title=objective.title,
         description=objective.description,
         section=objective.section.title if objective.section else "",
-        status=state.status,
-        status_label=_label(state.status, labels),
+        source_reference=objective.source_reference,
+        status=report_status(state.status, labels),
         reason=(
             state.derived.reason
             if state.basis != "assessment"
-            else f"The assessment as at {state.assessed_update.as_at:%-d %B %Y}."
+            else f"The assessment as at {state.assessed_update.as_at:{DAY}}."
         ),
-        assessed_label=_label(state.assessed, labels) if state.assessed else "",
-        assessment_kinder=state.assessment_kinder,
-        progress=update.narrative if update else "",
-        achievements=list(update.achievements) if update else [],
-        evidence=list(update.evidence) if update else [],
-        # Prefetched for every objective at once by `progress_report`.
-        areas=[(area.description, area.timescale) for area in update.areas_for_development.all()]
-        if update
-        else [],
-        assessed=state.assessed,
+        assessed=report_status(state.assessed, labels) if state.assessed else None,
         assessed_on=state.assessed_update.as_at if state.assessed_update else None,
-        actions=[
-            ReportAction(
-                reference=a.action.reference,
-                title=a.action.title,
-                responsible="; ".join(
-                    filter(None, [_person(a.action.owner), a.action.responsible])
-                ),
-                timescale="; ".join(
-                    filter(
-                        None,
-                        [
-                            a.action.timescale,
-                            f"due {a.action.due_date:%-d %B %Y}" if a.action.due_date else "",
-                        ],
-                    )
-                ),
-                status=a.status,
-                status_label=_label(a.status, labels),
-                overdue=a.overdue,
-                progress=a.latest_update.narrative if a.latest_update else "",
-                evidence=list(a.latest_update.evidence) if a.latest_update else [],
-                last_updated=a.last_updated_on,
-                awaiting_sign_off=a.awaiting_sign_off is not None,
-                url=a.action.get_absolute_url(),
-                written_timescale=a.action.timescale,
-                due_date=a.action.due_date,
-            )
-            for a in state.actions
+        assessment_kinder=state.assessment_kinder,
+        success_measures=_paragraphs(objective.success_measures),
+        measures=[
+            measures_by_pk[m.measure.pk] for m in state.measures if m.measure.pk in measures_by_pk
         ],
+        update=_update(state.latest_update, areas=True),
+        actions=[_action(a, labels) for a in state.actions],
         url=objective.get_absolute_url(),
     )
 
 
-def _measure(state: MeasureState, labels: dict) -> ReportMeasure:
+def _measure(state: MeasureState, labels: dict, as_at: date) -> ReportMeasure:
     measure, a = state.measure, state.assessment
     unit = measure.unit
     target = ""
@@ -304,9 +710,28 @@ def _measure(state: MeasureState, labels: dict) -> ReportMeasure:
             f"{ARROWS[a.since_previous.direction]} {a.since_previous.direction} "
             f"({format_change(a.since_previous.change, unit)})"
         )
+    chart = None
+    if not measure.is_text:
+        chart = ChartData(
+            title=f"{measure.name}: values over time",
+            unit=unit,
+            points=list(state.points),
+            # An undated baseline still shows, as a line across the chart.
+            baseline=Point(measure.baseline_date or UNDATED, measure.baseline_value)
+            if measure.baseline_value is not None
+            else None,
+            targets=targets_known_at(state.targets, as_at),
+        )
     return ReportMeasure(
+        pk=measure.pk,
+        reference=measure.reference,
         name=measure.name,
         unit=unit,
+        unit_label=Unit(unit).label if unit in Unit.values else unit,
+        direction=measure.direction,
+        direction_label=Direction(measure.direction).label
+        if measure.direction in Direction.values
+        else "",
         baseline=format_value(measure.baseline_value, unit)
         if measure.baseline_value is not None
         else "",
@@ -318,57 +743,104 @@ def _measure(state: MeasureState, labels: dict) -> ReportMeasure:
         latest_date=a.latest.period_end if a.latest else None,
         target_value=target,
         target_due=a.target.due_date if a.target else None,
-        status=a.status,
-        status_label=_label(a.status, labels)
-        if a.status
-        else ("No data" if not a.latest else "No status"),
+        status=report_status(a.status, labels, none_label="No status" if a.latest else "No data"),
         trend=trend,
         objectives=", ".join(o.reference for o in measure.objectives.all()),
         reason=a.reason,
-        state=state,
+        baseline_number=measure.baseline_value,
+        latest_number=a.latest.value if a.latest else None,
+        target_number=a.target.value if a.target else None,
+        chart=chart,
     )
 
 
-def progress_report(plan: Plan, as_at: date) -> ProgressReport:
+def _summary_row(objective: ReportObjective, columns: list[ReportStatus]) -> SummaryRow:
+    counts = Counter(a.status.code for a in objective.actions)
+    return SummaryRow(
+        reference=objective.reference,
+        title=objective.title or objective.description,
+        status=objective.status,
+        reason=objective.reason,
+        counts=[LabelCount(s, counts[s.code]) for s in columns],
+        actions=len(objective.actions),
+        overdue=len(objective.overdue_actions),
+    )
+
+
+def _key_entries(plan: Plan) -> dict:
+    return {entry.status: entry for entry in plan.status_key.all()}
+
+
+def _in_order(codes: set[str], lines: dict) -> list[ReportStatus]:
+    """The statuses with these codes, in key order ("no status" last)."""
+    return [lines[s].status for s in key_order() if (s.value if s else "") in codes]
+
+
+def progress_report(plan: Plan, as_at: date, cover: dict | None = None) -> ProgressReport:
+    """The committee progress report as at the end of `as_at`; `cover`: the values of the
+    cover block entered on the report page (see `COVER_VALUES`)."""
     plan = Plan.objects.prefetch_related("status_key").get(pk=plan.pk)
     state = plan_state_as_at(plan, as_at)
-    # Every objective's areas for development in one query, not one per objective.
+    updates = [
+        u
+        for o in state.objectives
+        for u in [o.latest_update, *(a.latest_update for a in o.actions)]
+        if u is not None
+    ]
+    # Every update's author, and objectives' areas for development, in one query each.
+    prefetch_related_objects(updates, "author")
     prefetch_related_objects(
         [o.latest_update for o in state.objectives if o.latest_update is not None],
         "areas_for_development",
     )
     labels = plan.labels()
-    measures = measure_states(plan.measures.prefetch_related("objectives"), as_at)
-    statuses = [a.status for a in state.actions]
-    term = plan.objective_term
-    summary = summary_paragraph(
-        kind_noun=KIND_NOUNS.get(plan.kind, "plan"),
-        objective_term=term,
-        objectives=len(state.objectives),
-        statuses=statuses,
-    )
-    assessed = Counter(o.assessed for o in state.objectives if o.assessed is not None)
-    if assessed and not statuses:
-        parts = [f"{assessed[s]} {labels.get(s, s.label)}" for s in DISPLAY_ORDER if assessed[s]]
-        joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-        summary += f" Of the {_plural(len(state.objectives), term)}, {joined} by assessment."
+    lines = standard_key(labels, _key_entries(plan))
+    measures = [
+        _measure(m, labels, as_at)
+        for m in measure_states(plan.measures.prefetch_related("objectives"), as_at)
+    ]
+    by_pk = {m.pk: m for m in measures}
+    objectives = [_objective(o, labels, by_pk) for o in state.objectives]
+    actions = [a for o in objectives for a in o.actions]
+    action_labels = _in_order({a.status.code for a in actions}, lines)
+    no_actions = [o for o in objectives if not o.actions]
+    status = report_status(state.status, labels)
+    overdue = sum(1 for a in actions if a.overdue)
+    shown = [status, *(a.status for a in actions), *(m.status for m in measures if m.status.code)]
+    for o in objectives:
+        shown += [o.status, *([o.assessed] if o.assessed else [])]
     return ProgressReport(
         plan=plan,
+        plan_slug=plan.slug,
         as_at=as_at,
         title=plan.title,
         organisation=plan.organisation,
         reports_to=plan.reports_to,
-        key=[KeyLine(e.status, e.label, e.description) for e in plan.key()],
-        summary=summary,
-        status=state.status,
-        status_label=_label(state.status, labels),
+        objective_term=plan.objective_term,
+        cover=make_cover(plan, as_at, cover, report_title="Progress report"),
+        key=key_for(shown, overdue > 0, lines),
+        summary=summary_paragraph(
+            kind_noun=KIND_NOUNS.get(plan.kind, "plan"),
+            objective_term=plan.objective_term,
+            objectives=len(objectives),
+            statuses=[a.status.status for a in actions],
+            key=lines,
+            overdue=overdue,
+            assessed=[o.status.status for o in no_actions if o.assessed is not None],
+        ),
+        status=status,
         status_reason=state.rollup.reason,
-        objectives=[_objective(o, labels) for o in state.objectives],
-        measures=[_measure(m, labels) for m in measures],
-        objective_term=term,
-        labels=labels,
+        action_labels=action_labels,
+        summary_table=[_summary_row(o, action_labels) for o in objectives],
+        objectives=objectives,
+        measures=measures,
+        overdue=overdue,
         state=state,
+        key_lines=lines,
     )
+
+
+# -- the exceptions report ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -379,10 +851,8 @@ class ReportChange:
     reference: str
     what: str
     title: str
-    before: Status | None
-    before_label: str
-    after: Status | None
-    after_label: str
+    before: ReportStatus
+    after: ReportStatus
     direction: str
 
     @property
@@ -392,6 +862,14 @@ class ReportChange:
     @property
     def in_words(self) -> str:
         return f"{self.mark} {self.direction}".strip()
+
+    @property
+    def before_label(self) -> str:
+        return self.before.label
+
+    @property
+    def after_label(self) -> str:
+        return self.after.label
 
 
 def _change(change: Change, labels: dict) -> ReportChange:
@@ -407,22 +885,41 @@ def _change(change: Change, labels: dict) -> ReportChange:
         reference=reference,
         what=what,
         title=title,
-        before=change.before,
-        before_label=_label(change.before, labels),
-        after=change.after,
-        after_label=_label(change.after, labels),
+        before=report_status(change.before, labels),
+        after=report_status(change.after, labels),
         direction=change.direction,
     )
+
+
+@dataclass
+class ExceptionItem:
+    """An objective, or an action with its objective, in the exceptions report, with its
+    status as at the comparison date and what moved ("↓ worse", "no change")."""
+
+    objective: ReportObjective
+    action: ReportAction | None
+    before: ReportStatus | None
+    movement: str
+
+    @property
+    def item(self) -> ReportObjective | ReportAction:
+        return self.action or self.objective
+
+    @property
+    def narrative(self) -> str:
+        return self.action.progress if self.action else self.objective.progress
 
 
 @dataclass
 class ExceptionsReport:
     report: ProgressReport
     since: date | None
-    objectives: list[ReportObjective]
-    actions: list[tuple[ReportObjective, ReportAction]]
+    cover: Cover
+    key: list[KeyLine]
+    objectives: list[ExceptionItem]
+    actions: list[ExceptionItem]
     measures: list[ReportMeasure]
-    changes: list[Change]
+    changes: list[ReportChange]
 
     @property
     def empty(self) -> bool:
@@ -434,17 +931,17 @@ class ExceptionsReport:
 
     @property
     def change_rows(self) -> list[ReportChange]:
-        return [_change(c, self.report.labels) for c in self.changes]
+        return self.changes
 
     @property
     def overdue_count(self) -> int:
-        return sum(1 for _, a in self.actions if a.overdue)
+        return sum(1 for item in self.actions if item.action.overdue)
 
     @property
     def summary(self) -> str:
         """ "As at 30 June 2025, 2 objectives are off track or at risk; 5 actions are off
         track, at risk or overdue (3 of them overdue); 1 measure is off target." """
-        as_at = f"{self.as_at:%-d %B %Y}"
+        as_at = f"{self.as_at:{DAY}}"
         if self.empty:
             return (
                 f"As at {as_at} nothing is off track, at risk or overdue, and no measure is "
@@ -454,7 +951,10 @@ class ExceptionsReport:
         def count(n: int, noun: str) -> str:
             return f"{n} {noun}{'s' if n != 1 else ''} {'is' if n == 1 else 'are'}"
 
-        overdue = f" ({self.overdue_count} of them overdue)" if self.overdue_count else ""
+        overdue = ""
+        if self.overdue_count:
+            them = "it" if len(self.actions) == 1 else "them"
+            overdue = f" ({self.overdue_count} of {them} overdue)"
         parts = [
             f"{count(len(self.objectives), self.report.objective_term)} off track or at risk"
             if self.objectives
@@ -467,22 +967,76 @@ class ExceptionsReport:
         return f"As at {as_at}, " + "; ".join(filter(None, parts)) + "."
 
 
-TROUBLE = {Status.AT_RISK, Status.OFF_TRACK}
+TROUBLE = {Status.AT_RISK.value, Status.OFF_TRACK.value}
 
 
-def exceptions_report(plan: Plan, as_at: date, since: date | None) -> ExceptionsReport:
-    """Only what is off track, at risk or overdue, measures off target, and what moved."""
-    report = progress_report(plan, as_at)
-    changes = []
+def _movement(change: Change | None, compared: bool) -> str:
+    if not compared:
+        return ""
+    if change is None:
+        return "no change"
+    return f"{CHANGE_MARKS.get(change.direction, '')} {change.direction}".strip()
+
+
+def exceptions_report(
+    plan: Plan, as_at: date, since: date | None, cover: dict | None = None
+) -> ExceptionsReport:
+    """Only what is off track, at risk or overdue, measures off target, and what moved
+    since `since` (each item with its status then)."""
+    report = progress_report(plan, as_at, cover)
+    labels = report.plan.labels()
+    raw: list[Change] = []
+    before_state: PlanState | None = None
     if since is not None:
-        changes = changes_between(plan_state_as_at(plan, since), report.state)
+        before_state = plan_state_as_at(plan, since)
+        raw = changes_between(before_state, report.state)
+    moved = {(c.level, c.item.pk): c for c in raw if c.level != "plan"}
+    before_objectives = (
+        {o.objective.pk: o.status for o in before_state.objectives} if before_state else {}
+    )
+    before_actions = {a.action.pk: a.status for a in before_state.actions} if before_state else {}
+
+    objectives, actions = [], []
+    states = report.state.objectives
+    for objective, state in zip(report.objectives, states, strict=True):
+        pk = state.objective.pk
+        if objective.status.code in TROUBLE:
+            objectives.append(
+                ExceptionItem(
+                    objective=objective,
+                    action=None,
+                    before=report_status(before_objectives.get(pk), labels)
+                    if before_state
+                    else None,
+                    movement=_movement(moved.get(("objective", pk)), before_state is not None),
+                )
+            )
+        for action, action_state in zip(objective.actions, state.actions, strict=True):
+            if action.status.code in TROUBLE or action.overdue:
+                apk = action_state.action.pk
+                actions.append(
+                    ExceptionItem(
+                        objective=objective,
+                        action=action,
+                        before=report_status(before_actions.get(apk), labels)
+                        if before_state
+                        else None,
+                        movement=_movement(moved.get(("action", apk)), before_state is not None),
+                    )
+                )
+    measures = [m for m in report.measures if m.status.code in TROUBLE]
+    changes = [_change(c, labels) for c in raw]
+    shown = [report.status, *(i.item.status for i in objectives + actions)]
+    shown += [m.status for m in measures]
+    shown += [s for c in changes for s in (c.before, c.after)]
+    shown += [i.before for i in objectives + actions if i.before is not None]
     return ExceptionsReport(
         report=report,
         since=since,
-        objectives=[o for o in report.objectives if o.status in TROUBLE],
-        actions=[
-            (o, a) for o in report.objectives for a in o.actions if a.status in TROUBLE or a.overdue
-        ],
-        measures=[m for m in report.measures if m.status in TROUBLE],
+        cover=make_cover(report.plan, as_at, cover, report_title="Exceptions report", since=since),
+        key=key_for(shown, any(i.action.overdue for i in actions), report.key_lines),
+        objectives=objectives,
+        actions=actions,
+        measures=measures,
         changes=changes,
     )

@@ -15,41 +15,36 @@ from django.utils.safestring import SafeString, mark_safe
 
 from improvement.reports.assembly import ExceptionsReport, ProgressReport, ReportMeasure
 from metrics.charts import line_chart
-from metrics.status import UNDATED, Point, targets_known_at
 
 REPORT_CSS = "css/report.css"
 
 
-def measure_chart(measure: ReportMeasure, index: int, as_at) -> SafeString:
-    """The measure's line chart (inline SVG), drawn from the values known at `as_at`."""
-    state = measure.state
-    if state is None or state.measure.is_text:
+def measure_chart(measure: ReportMeasure, index: int) -> SafeString:
+    """The measure's line chart (inline SVG), drawn from the report's own chart data."""
+    chart = measure.chart
+    if chart is None:
         return mark_safe("")
-    baseline = (
-        Point(state.measure.baseline_date or UNDATED, state.measure.baseline_value)
-        if state.measure.baseline_value is not None
-        else None
-    )
     return line_chart(
         chart_id=f"report-measure-{index}",
-        title=f"{measure.name}: values over time",
-        unit=measure.unit,
-        points=state.points,
-        baseline=baseline,
-        targets=targets_known_at(state.targets, as_at),
+        title=chart.title,
+        unit=chart.unit,
+        points=chart.points,
+        baseline=chart.baseline,
+        targets=chart.targets,
     )
 
 
-def _charts(measures: list[ReportMeasure], as_at) -> list[tuple[ReportMeasure, SafeString]]:
-    return [(m, measure_chart(m, i, as_at)) for i, m in enumerate(measures, start=1)]
+def _charts(measures: list[ReportMeasure]) -> list[tuple[ReportMeasure, SafeString]]:
+    return [(m, measure_chart(m, i)) for i, m in enumerate(measures, start=1)]
 
 
 def progress_context(report: ProgressReport) -> dict:
     return {
         "kind": "progress",
         "report": report,
-        "labels": report.labels,
-        "charts": _charts(report.measures, report.as_at),
+        "cover": report.cover,
+        "key": report.key,
+        "charts": _charts(report.measures),
     }
 
 
@@ -58,9 +53,9 @@ def exceptions_context(exceptions: ExceptionsReport) -> dict:
         "kind": "exceptions",
         "report": exceptions.report,
         "exceptions": exceptions,
-        "exception_actions": [action for _, action in exceptions.actions],
-        "labels": exceptions.report.labels,
-        "charts": _charts(exceptions.measures, exceptions.as_at),
+        "cover": exceptions.cover,
+        "key": exceptions.key,
+        "charts": _charts(exceptions.measures),
     }
 
 

@@ -3,13 +3,14 @@
 A spreadsheet program treats a cell beginning with = + - @ (or a tab or carriage return
 before one) as a formula, so text such as "=HYPERLINK(...)" typed into a narrative would
 run when a clerk opens the export. Such text gets a leading apostrophe (shown by Excel as
-plain text). Numbers and dates are left alone: they are values, not text.
+plain text). The full-width forms of those signs count too: some spreadsheet programs
+read "＝1+1" as a formula. Numbers and dates are left alone: they are values, not text.
 """
 
 from datetime import date, datetime
 from decimal import Decimal
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def cell(value):

@@ -1,326 +1,458 @@
-"""Reports as Word documents (.docx), built with python-docx.
+"""Reports as Word documents (.docx): the paged blocks (`paged.py`) set with python-docx.
 
-The layout follows the seed reports: title lines, the status key, the summary, then each
-objective with its status and a table of its actions. Word's own structure is used so
-the document is accessible and survives editing by the clerk: real Heading 1/2/3
-styles (the navigation pane and a contents table work), real tables whose header row
-repeats on every page (`w:tblHeader`), and a landscape section because the action
-tables are wide. A status is always its word; the cell is shaded in the status colour
-as well (white text on the dark fills, black on amber). There are no fields or formulas.
+Word's own structure is used so the document is accessible and survives editing by the
+clerk: real Heading styles (the navigation pane and a contents table work), real tables
+whose header row repeats on every page (`w:tblHeader`) with a title for screen readers,
+charts as pictures with alt text (`descr` on `wp:docPr`), language en-GB on the document
+defaults and every style, and a header and footer on every page with the plan, the
+report, the as-at date and "Page N of M" (Word's PAGE and NUMPAGES fields, the only
+fields used). A status is always its word; the cell is shaded in the status colour as
+well, with a text colour that reads on it.
 
-python-docx escapes text itself, so "&" and "<" in a narrative are safe; characters XML
-cannot hold at all (control characters pasted from other programs) are dropped.
+By default the document is A4 landscape in Arial 11 pt. With the council's own template
+(`improvement.house_style`, a checked .docx), the report is written into it: their
+styles, page set-up, header and footer (letterhead) are kept, the report's running line
+is added under their header and the page number to their footer, and table widths are
+scaled to their page.
+
+Tables are written as XML text, one fragment per row, parsed once per table: building
+them cell by cell through python-docx's objects took twice as long on a 500-action
+report, for the same text (tests/reports/test_word.py proves the text identical).
 """
 
 from __future__ import annotations
 
+import copy
 import io
-import re
+from xml.sax.saxutils import escape, quoteattr
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.shape import CT_Inline
+from docx.shared import Mm, Pt
 
-from improvement.reports.assembly import (
-    ExceptionsReport,
-    ProgressReport,
-    ReportAction,
-    ReportMeasure,
-    ReportObjective,
+from improvement.reports.paged import (
+    FILLS,
+    TEXT_WIDTH_MM,
+    Bullets,
+    Chart,
+    Contents,
+    Heading,
+    Mark,
+    PageBreak,
+    PagedDocument,
+    Para,
+    StatusCell,
+    Strong,
+    Table,
+    exceptions_document,
+    progress_document,
 )
-from improvement.status import Status
+from improvement.reports.pdf import chart_pngs
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-# The app's status colours (static/css/app.css), as Word fills, with the text colour that
-# reads on each (all at least 4.5:1).
-FILLS = {
-    Status.COMPLETE: ("1D70B8", "FFFFFF"),
-    Status.ON_TRACK: ("00703C", "FFFFFF"),
-    Status.AT_RISK: ("FFBF47", "0B0C0C"),
-    Status.OFF_TRACK: ("B3261E", "FFFFFF"),
-    Status.NOT_STARTED: ("505A5F", "FFFFFF"),
-}
-
-# A4 landscape, less the margins: the width the tables share.
+FONT = "Arial"
+LANGUAGE = "en-GB"
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(297), Mm(210), Mm(15)
-ACTION_COLUMNS = [
-    ("Ref", 12),
-    ("Action", 48),
-    ("Responsible", 28),
-    ("Timescale", 26),
-    ("Status", 26),
-    ("Progress", 92),
-    ("Evidence", 35),
-]
-MEASURE_COLUMNS = [
-    ("Measure", 70),
-    ("Baseline", 30),
-    ("Latest", 40),
-    ("Target", 40),
-    ("Status", 30),
-    ("Trend", 57),
-]
+# 640 px charts at 210 mm set their 12 px labels at 11 pt.
+CHART_WIDTH = Mm(210)
+# The heading and list styles the report needs; a council template that lacks one gets
+# it from python-docx's default template.
+NEEDED_STYLES = [f"Heading {n}" for n in range(1, 6)]
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_W = nsdecls("w")
+# Table cells set close, whatever spacing the template gives paragraphs.
+_CELL_SPACING = (
+    '<w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+)
 
 
-def _text(value) -> str:
-    """Text Word can hold: XML cannot carry control characters, so they are dropped."""
-    return _NOT_XML.sub("", str(value or ""))
+def _t(text: str) -> str:
+    """Run content for `text`: escaped, with line breaks and tabs as Word's own."""
+    parts = []
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            parts.append("<w:br/>")
+        for j, piece in enumerate(line.split("\t")):
+            if j:
+                parts.append("<w:tab/>")
+            if piece:
+                parts.append(f'<w:t xml:space="preserve">{escape(piece)}</w:t>')
+    return "".join(parts)
+
+
+def _run(text: str, *, bold: bool = False, colour: str = "", shade: str = "") -> str:
+    props = (
+        ("<w:b/>" if bold else "")
+        + (f'<w:color w:val="{colour}"/>' if colour else "")
+        + (f'<w:shd w:val="clear" w:color="auto" w:fill="{shade}"/>' if shade else "")
+    )
+    return f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}{_t(text)}</w:r>"
+
+
+def cell_xml(cell, width: int, *, header: bool = False) -> str:
+    """One table cell (`width` in twentieths of a point)."""
+    if isinstance(cell, StatusCell):
+        fill, colour = FILLS.get(cell.status, ("", ""))
+        shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
+        runs = _run(cell.label, bold=True, colour=colour) + "".join(
+            _run("\n" + note, bold=True, colour=colour) for note in cell.notes
+        )
+        return (
+            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>'
+            f"<w:p>{_CELL_SPACING}{runs}</w:p></w:tc>"
+        )
+    runs = _run(cell, bold=header) if cell else ""
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+        f"<w:p>{_CELL_SPACING}{runs}</w:p></w:tc>"
+    )
+
+
+def row_xml(cells, widths: list[int], *, header: bool = False) -> str:
+    """One table row as one XML fragment; the header row repeats on every page."""
+    props = '<w:trPr><w:tblHeader w:val="true"/></w:trPr>' if header else ""
+    body = "".join(cell_xml(c, w, header=header) for c, w in zip(cells, widths, strict=True))
+    return f"<w:tr>{props}{body}</w:tr>"
 
 
 class _Writer:
-    def __init__(self, title: str):
-        self.doc = Document()
-        self.doc.core_properties.title = _text(title)[:255]
-        self.doc.core_properties.author = "Improvement tracker"
-        self.doc.styles["Normal"].font.size = Pt(10)
+    def __init__(self, document: PagedDocument, template: bytes | None):
+        self.document = document
+        if template:
+            self.doc = Document(io.BytesIO(template))
+            self._clear_body()
+            self._ensure_styles()
+        else:
+            self.doc = Document()
+            self._default_look()
+        self._english()
+        self.body = self.doc.element.body
+        self.sectPr = self.body.find(qn("w:sectPr"))
         section = self.doc.sections[0]
-        # Landscape throughout: every report has wide action or measure tables.
+        self.text_width = section.page_width - section.left_margin - section.right_margin
+        # Style ids by name, looked up once: python-docx searches every style each time.
+        self.style_ids = {style.name: style.style_id for style in self.doc.styles}
+        self.bullet_style = self.style_ids.get("List Bullet")
+        self.next_shape_id = 1_000_000  # above any id a template's parts use
+        core = self.doc.core_properties
+        core.title = document.title[:255]
+        core.author = "Improvement tracker"
+        core.language = LANGUAGE
+        core.comments = ""
+        self._header_and_footer(section)
+
+    # -- the document's look ---------------------------------------------------------
+
+    def _default_look(self) -> None:
+        """A4 landscape, 15 mm margins, Arial 11 pt for every style."""
+        section = self.doc.sections[0]
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
             setattr(section, side, MARGIN)
+        section.header_distance = section.footer_distance = Mm(8)
+        self.doc.styles["Normal"].font.size = Pt(11)
+        styles = self.doc.styles.element
+        for fonts in styles.iter(qn("w:rFonts")):
+            for attribute in list(fonts.attrib):
+                if attribute.endswith("Theme") or attribute.endswith("theme"):
+                    del fonts.attrib[attribute]
+            for name in ("ascii", "hAnsi", "cs", "eastAsia"):
+                fonts.set(qn(f"w:{name}"), FONT)
 
-    def heading(self, text: str, level: int) -> None:
-        self.doc.add_heading(_text(text), level=min(level, 9))
+    def _english(self) -> None:
+        """Language en-GB: on the document defaults, every style that names one, and the
+        theme fonts (so spelling and screen readers use British English)."""
+        styles = self.doc.styles.element
+        defaults = styles.find(qn("w:docDefaults"))
+        if defaults is None:
+            defaults = parse_xml(f"<w:docDefaults {_W}/>")
+            styles.insert(0, defaults)
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default is None:
+            rpr_default = parse_xml(f"<w:rPrDefault {_W}><w:rPr/></w:rPrDefault>")
+            defaults.insert(0, rpr_default)
+        rpr = rpr_default.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = parse_xml(f"<w:rPr {_W}/>")
+            rpr_default.append(rpr)
+        if rpr.find(qn("w:lang")) is None:
+            rpr.append(parse_xml(f'<w:lang {_W} w:val="{LANGUAGE}"/>'))
+        for lang in styles.iter(qn("w:lang")):
+            lang.set(qn("w:val"), LANGUAGE)
+            if lang.get(qn("w:eastAsia")):
+                lang.set(qn("w:eastAsia"), LANGUAGE)
+        settings = self.doc.settings.element
+        theme = settings.find(qn("w:themeFontLang"))
+        if theme is not None:
+            theme.set(qn("w:val"), LANGUAGE)
 
-    def paragraph(self, text: str = "", *, bold: bool = False):
-        paragraph = self.doc.add_paragraph()
-        if text:
-            paragraph.add_run(_text(text)).bold = bold
-        return paragraph
+    def _has_style(self, name: str) -> bool:
+        try:
+            self.doc.styles[name]
+        except KeyError:
+            return False
+        return True
 
-    def bullets(self, items: list[str]) -> None:
-        for item in items:
-            self.doc.add_paragraph(_text(item), style="List Bullet")
+    def _ensure_styles(self) -> None:
+        default = None
+        for name in NEEDED_STYLES:
+            if not self._has_style(name):
+                default = default or Document()
+                self.doc.styles.element.append(copy.deepcopy(default.styles[name].element))
 
-    def status_run(self, paragraph, status: Status | None, label: str) -> None:
-        """The status word, shaded in its colour (no shading for "no status")."""
-        run = paragraph.add_run(_text(label))
-        run.bold = True
-        if status in FILLS:
-            fill, colour = FILLS[status]
-            _shade(run._r.get_or_add_rPr(), fill)
-            run.font.color.rgb = RGBColor.from_string(colour)
+    def _clear_body(self) -> None:
+        """Only the template's look is used: its own body text (and any section breaks
+        inside it) goes; its last section's page set-up, header and footer stay."""
+        body = self.doc.element.body
+        for child in list(body):
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
 
-    def table(self, columns: list[tuple[str, int]], caption: str):
-        """A table with a bold header row that Word repeats at the top of every page."""
-        self.paragraph(caption, bold=True)
-        table = self.doc.add_table(rows=1, cols=len(columns))
-        table.style = "Table Grid"
-        table.autofit = False
-        header = table.rows[0]
-        trPr = header._tr.get_or_add_trPr()
-        repeat = OxmlElement("w:tblHeader")
-        repeat.set(qn("w:val"), "true")
-        trPr.append(repeat)
-        for cell, (name, width) in zip(header.cells, columns, strict=True):
-            cell.width = Mm(width)
-            cell.paragraphs[0].add_run(name).bold = True
-        for column, (_, width) in zip(table.columns, columns, strict=True):
-            column.width = Mm(width)
-        # The table's title for screen readers (Word's "Alt Text"), after tblLook as the
-        # schema orders them.
-        title = OxmlElement("w:tblCaption")
-        title.set(qn("w:val"), _text(caption)[:255])
-        table._tbl.tblPr.append(title)
-        return table
+    # -- header and footer -----------------------------------------------------------
 
-    def row(self, table, values: list) -> list:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
-            if value:
-                cell.paragraphs[0].add_run(_text(value))
-        return cells
+    def _header_and_footer(self, section) -> None:
+        tab = self.text_width
+        headers = [section.header]
+        footers = [section.footer]
+        if section.different_first_page_header_footer:
+            headers.append(section.first_page_header)
+            footers.append(section.first_page_footer)
+        if self.doc.settings.odd_and_even_pages_header_footer:
+            headers.append(section.even_page_header)
+            footers.append(section.even_page_footer)
+        for header in headers:
+            header.is_linked_to_previous = False
+            paragraph = self._last_or_new(header)
+            _right_tab_only(paragraph, tab)
+            paragraph.add_run(self.document.running_title)
+            paragraph.add_run("\t" + self.document.as_at)
+            for run in paragraph.runs:
+                run.font.size = Pt(10)
+        for footer in footers:
+            footer.is_linked_to_previous = False
+            paragraph = self._last_or_new(footer)
+            _right_tab_only(paragraph, tab)
+            small = '<w:rPr><w:sz w:val="20"/></w:rPr>'
+            for xml in [
+                f'<w:r {_W}>{small}<w:tab/><w:t xml:space="preserve">Page </w:t></w:r>',
+                _field("PAGE"),
+                f'<w:r {_W}>{small}<w:t xml:space="preserve"> of </w:t></w:r>',
+                _field("NUMPAGES"),
+            ]:
+                paragraph._p.append(parse_xml(xml))
 
-    def status_cell(self, cell, status: Status | None, label: str, *extra: str) -> None:
-        paragraph = cell.paragraphs[0]
-        run = paragraph.add_run(_text(label))
-        run.bold = True
-        if status in FILLS:
-            fill, colour = FILLS[status]
-            _shade(cell._tc.get_or_add_tcPr(), fill)
-            run.font.color.rgb = RGBColor.from_string(colour)
-        for text in extra:
-            if text:
-                paragraph.add_run("\n" + _text(text)).bold = True
+    @staticmethod
+    def _last_or_new(part):
+        """A fresh paragraph after the template's own header or footer content, or the
+        empty paragraph a new header starts with."""
+        paragraphs = part.paragraphs
+        only = paragraphs[0] if len(paragraphs) == 1 else None
+        if only is not None and not only.text and not only._p.xpath(".//w:drawing"):
+            return only
+        return part.add_paragraph()
 
-    def save(self) -> bytes:
+    # -- blocks ----------------------------------------------------------------------
+
+    def _append(self, xml: str) -> None:
+        self.sectPr.addprevious(parse_xml(xml))
+
+    def _styled(self, style_id: str, text: str) -> None:
+        self._append(
+            f"<w:p {_W}><w:pPr><w:pStyle w:val={quoteattr(style_id)}/></w:pPr>{_run(text)}</w:p>"
+        )
+
+    def heading(self, block: Heading) -> None:
+        self._styled(self.style_ids[f"Heading {min(block.level, 9)}"], block.text)
+
+    def para(self, block: Para) -> None:
+        runs = []
+        for run in block.runs:
+            if isinstance(run, Mark):
+                fill, colour = FILLS.get(run.status, ("", ""))
+                runs.append(_run(run.label, bold=True, colour=colour, shade=fill))
+            elif isinstance(run, Strong):
+                runs.append(_run(run.text, bold=True))
+            else:
+                runs.append(_run(run, bold=block.bold))
+        keep = "<w:pPr><w:keepNext/></w:pPr>" if block.keep_with_next else ""
+        self._append(f"<w:p {_W}>{keep}{''.join(runs)}</w:p>")
+
+    def bullets(self, block: Bullets) -> None:
+        for number, item in enumerate(block.items, start=1):
+            if block.numbered:
+                # The number written in: Word's list numbering would run on from one
+                # list to the next (a board pack's recommendations would not restart).
+                self._append(
+                    f'<w:p {_W}><w:pPr><w:ind w:left="425" w:hanging="425"/></w:pPr>'
+                    f"{_run(f'{number}.' + chr(9) + item)}</w:p>"
+                )
+            elif self.bullet_style:
+                self._styled(self.bullet_style, item)
+            else:
+                self._append(f"<w:p {_W}>{_run('• ' + item)}</w:p>")
+
+    def table(self, block: Table) -> None:
+        # The caption, kept with its table, then the table: its title for screen
+        # readers (Word's "Alt Text"), fixed column widths scaled to the page, a border
+        # on every cell (no table style needed, so any template works).
+        self.para(Para((block.caption,), bold=True, keep_with_next=True))
+        scale = self.text_width / Mm(TEXT_WIDTH_MM)
+        widths = [int(Mm(width) * scale / 635) for _, width in block.columns]  # EMU to twips
+        borders = "".join(
+            f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="0B0C0C"/>'
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        )
+        rows = [row_xml([name for name, _ in block.columns], widths, header=True)]
+        rows += [row_xml(row, widths) for row in block.rows]
+        self._append(
+            f"<w:tbl {_W}><w:tblPr>"
+            f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+            f"<w:tblBorders>{borders}</w:tblBorders>"
+            '<w:tblLayout w:type="fixed"/>'
+            '<w:tblLook w:val="0420" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
+            'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+            f"<w:tblCaption w:val={quoteattr(block.caption[:255])}/>"
+            "</w:tblPr><w:tblGrid>"
+            + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+            + "</w:tblGrid>"
+            + "".join(rows)
+            + "</w:tbl>"
+        )
+
+    def chart(self, block: Chart) -> None:
+        # The picture made here, not by python-docx's add_picture, which searches the
+        # whole document for a free shape id each time (minutes in a board pack).
+        part = self.doc.part
+        relationship, image = part.get_or_add_image(io.BytesIO(self.pngs[id(block)]))
+        width, height = image.scaled_dimensions(min(CHART_WIDTH, self.text_width), None)
+        self.next_shape_id += 1
+        inline = CT_Inline.new_pic_inline(
+            self.next_shape_id, relationship, image.filename, width, height
+        )
+        inline.docPr.set("descr", block.alt)
+        inline.docPr.set("title", block.caption[:255])
+        paragraph = parse_xml(
+            f"<w:p {_W}><w:pPr><w:keepNext/></w:pPr><w:r><w:drawing/></w:r></w:p>"
+        )
+        paragraph.find(qn("w:r")).find(qn("w:drawing")).append(inline)
+        self.sectPr.addprevious(paragraph)
+        self._append(f"<w:p {_W}>{_run(block.caption)}</w:p>")
+
+    def page_break(self, _block: PageBreak) -> None:
+        self._append(f'<w:p {_W}><w:r><w:br w:type="page"/></w:r></w:p>')
+
+    def contents(self, block: Contents) -> None:
+        """A table of contents field, filled in with the headings so it reads even
+        before Word updates it (which it offers to do on opening: `updateFields`)."""
+        self._styled(self.style_ids["Heading 1"], block.title)
+        entries = [b for b in self.document.blocks if isinstance(b, Heading) and b.level <= 2]
+        lines = "".join(
+            ("<w:r><w:br/></w:r>" if i else "") + _run(("    " if e.level == 2 else "") + e.text)
+            for i, e in enumerate(e for e in entries if e.text != block.title)
+        )
+        self._append(
+            f"<w:p {_W}>"
+            '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> TOC \\o "1-{block.depth}" \\h \\z \\u '
+            "</w:instrText></w:r>"
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            f"{lines}"
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+        )
+        settings = self.doc.settings.element
+        if settings.find(qn("w:updateFields")) is None:
+            # In its place in the schema's order (Word refuses a file with it elsewhere).
+            update = parse_xml(f'<w:updateFields {_W} w:val="true"/>')
+            later = next((c for c in settings if c.tag in _AFTER_UPDATE_FIELDS), None)
+            if later is None:
+                settings.append(update)
+            else:
+                later.addprevious(update)
+
+    def write(self) -> bytes:
+        handlers = {
+            Heading: self.heading,
+            Para: self.para,
+            Bullets: self.bullets,
+            Table: self.table,
+            Chart: self.chart,
+            PageBreak: self.page_break,
+            Contents: self.contents,
+        }
+        # Every chart drawn as a picture at once, in one Typst process.
+        charts = [b for b in self.document.blocks if isinstance(b, Chart)]
+        self.pngs = dict(
+            zip(map(id, charts), chart_pngs([c.svg for c in charts]) if charts else [], strict=True)
+        )
+        for block in self.document.blocks:
+            handlers[type(block)](block)
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return buffer.getvalue()
 
 
-def _shade(properties, fill: str) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    properties.append(shading)
+# The settings that come after w:updateFields in WordprocessingML's order.
+_AFTER_UPDATE_FIELDS = {
+    qn(f"w:{name}")
+    for name in [
+        "hdrShapeDefaults",
+        "footnotePr",
+        "endnotePr",
+        "compat",
+        "docVars",
+        "rsids",
+        "attachedSchema",
+        "themeFontLang",
+        "clrSchemeMapping",
+        "doNotIncludeSubdocsInStats",
+        "doNotAutoCompressPictures",
+        "forceUpgrade",
+        "captions",
+        "readModeInkLockDown",
+        "smartTagType",
+        "schemaLibrary",
+        "shapeDefaults",
+        "doNotEmbedSmartTags",
+        "decimalSymbol",
+        "listSeparator",
+    ]
+} | {"{http://schemas.openxmlformats.org/officeDocument/2006/math}mathPr"}
 
 
-def _title(w: _Writer, report: ProgressReport, heading: str, lines: list[str]) -> None:
-    w.heading(heading, 1)
-    w.paragraph(report.organisation)
-    if report.reports_to:
-        w.paragraph(f"Report to {report.reports_to}")
-    for line in lines:
-        w.paragraph(line, bold=True)
+def _right_tab_only(paragraph, position) -> None:
+    """One tab stop, right-aligned at the margin: the style's own tab stops (Word's
+    Header style has a centre and a right one for a portrait page) are cleared."""
+    stops = paragraph.paragraph_format.tab_stops
+    style = paragraph.style
+    while style is not None:
+        for stop in style.paragraph_format.tab_stops:
+            if stop.position != position:
+                stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+        style = style.base_style
+    stops.add_tab_stop(position, WD_TAB_ALIGNMENT.RIGHT)
 
 
-def _key(w: _Writer, report: ProgressReport) -> None:
-    w.heading("Status key", 2)
-    table = w.table([("Status", 45), ("What it means", 222)], "The plan's status key")
-    for line in report.key:
-        meaning = ": ".join(filter(None, [line.standard_word, line.description]))
-        cells = w.row(table, ["", meaning])
-        w.status_cell(cells[0], line.status, line.label)
-    cells = w.row(table, ["", "No update gives a status, or there is nothing to roll up."])
-    w.status_cell(cells[0], None, "No status")
-    w.row(table, ["Overdue", "Past its due date and not complete: a flag beside the status."])
-
-
-def _action_row(w: _Writer, table, action: ReportAction) -> None:
-    cells = w.row(
-        table,
-        [
-            action.reference,
-            action.title,
-            action.responsible,
-            action.timescale,
-            "",
-            action.progress,
-            "\n".join(action.evidence),
-        ],
-    )
-    w.status_cell(
-        cells[4],
-        action.status,
-        action.status_label,
-        "Overdue" if action.overdue else "",
-        "Update awaiting sign-off" if action.awaiting_sign_off else "",
+def _field(instruction: str) -> str:
+    """A Word field (PAGE, NUMPAGES), showing 1 until Word works it out."""
+    return (
+        f'<w:fldSimple {_W} w:instr=" {instruction} "><w:r><w:rPr><w:sz w:val="20"/></w:rPr>'
+        "<w:t>1</w:t></w:r></w:fldSimple>"
     )
 
 
-def _objective(w: _Writer, objective: ReportObjective, level: int) -> None:
-    w.heading(objective.heading, level)
-    if objective.description:
-        w.paragraph(objective.description)
-    status = w.paragraph("Status: ")
-    w.status_run(status, objective.status, objective.status_label)
-    if objective.assessment_differs:
-        status.add_run("   Assessed: ")
-        w.status_run(status, objective.assessed, objective.assessed_label)
-    if objective.overdue_actions:
-        count = len(objective.overdue_actions)
-        status.add_run(f"   Overdue: {count} action{'s' if count != 1 else ''}").bold = True
-    w.paragraph(objective.reason)
-    if objective.assessment_kinder:
-        w.paragraph(
-            f"The assessment ({objective.assessed_label}) is kinder than its actions "
-            f"({objective.status_label}).",
-            bold=True,
-        )
-    if objective.actions:
-        table = w.table(ACTION_COLUMNS, f"Actions for {objective.label}")
-        for action in objective.actions:
-            _action_row(w, table, action)
-        return
-    # No actions (an improvement-notice requirement): the assessment's own words.
-    if objective.progress:
-        w.heading("Progress", level + 1)
-        w.paragraph(objective.progress)
-    if objective.achievements:
-        w.heading("Achievements to date", level + 1)
-        w.bullets(objective.achievements)
-    if objective.evidence:
-        w.heading("Evidence", level + 1)
-        w.bullets(objective.evidence)
-    if objective.areas:
-        w.heading("Key areas for development", level + 1)
-        table = w.table(
-            [("Area for development", 200), ("Timescale", 67)],
-            f"Key areas for development for {objective.label}",
-        )
-        for description, timescale in objective.areas:
-            w.row(table, [description, timescale])
+def render(document: PagedDocument, *, template: bytes | None = None) -> bytes:
+    return _Writer(document, template).write()
 
 
-def _measures(w: _Writer, measures: list[ReportMeasure], caption: str) -> None:
-    table = w.table(MEASURE_COLUMNS, caption)
-    for measure in measures:
-        cells = w.row(
-            table,
-            [measure.name, measure.baseline, measure.latest, measure.target, "", measure.trend],
-        )
-        w.status_cell(cells[4], measure.status, measure.status_label)
+def progress_docx(report, *, template: bytes | None = None) -> bytes:
+    """`template`: the council's own .docx (`house_style.template_for`), if it has one."""
+    return render(progress_document(report), template=template)
 
 
-def progress_docx(report: ProgressReport) -> bytes:
-    w = _Writer(report.title)
-    _title(w, report, report.title, [f"Progress as at {report.as_at:%-d %B %Y}"])
-    _key(w, report)
-    w.heading("Summary", 2)
-    w.paragraph(report.summary)
-    w.heading("Overall status", 2)
-    status = w.paragraph("Status: ")
-    w.status_run(status, report.status, report.status_label)
-    w.paragraph(report.status_reason)
-    for section, objectives in report.sections:
-        if section:
-            w.heading(section, 2)
-        for objective in objectives:
-            _objective(w, objective, 3 if section else 2)
-    if report.measures:
-        w.heading("Measures", 2)
-        _measures(w, report.measures, f"Measures as at {report.as_at:%-d %B %Y}")
-    return w.save()
-
-
-def exceptions_docx(exceptions: ExceptionsReport) -> bytes:
-    report = exceptions.report
-    w = _Writer(f"Exceptions: {report.title}")
-    lines = [f"Exceptions as at {report.as_at:%-d %B %Y}"]
-    if exceptions.since:
-        lines.append(f"Changes since {exceptions.since:%-d %B %Y}")
-    _title(w, report, f"Exceptions report: {report.title}", lines)
-    _key(w, report)
-    w.heading("Summary", 2)
-    w.paragraph(exceptions.summary)
-    term = report.objective_term
-    if exceptions.objectives:
-        w.heading(f"{term.capitalize()}s off track or at risk", 2)
-        table = w.table(
-            [("Ref", 20), ("Title", 100), ("Status", 30), ("Why", 117)],
-            f"{term.capitalize()}s off track or at risk",
-        )
-        for objective in exceptions.objectives:
-            cells = w.row(table, [objective.reference, objective.heading, "", objective.reason])
-            w.status_cell(cells[2], objective.status, objective.status_label)
-    if exceptions.actions:
-        w.heading("Actions off track, at risk or overdue", 2)
-        table = w.table(ACTION_COLUMNS, "Actions off track, at risk or overdue")
-        for _, action in exceptions.actions:
-            _action_row(w, table, action)
-    if exceptions.measures:
-        w.heading("Measures off target", 2)
-        w.bullets([f"{m.in_brackets}: {m.status_label}. {m.reason}" for m in exceptions.measures])
-    if exceptions.since:
-        w.heading(f"What changed since {exceptions.since:%-d %B %Y}", 2)
-        rows = exceptions.change_rows
-        if rows:
-            table = w.table(
-                [("What", 70), ("Was", 45), ("Now", 45), ("Change", 40), ("Title", 67)],
-                "Statuses that changed",
-            )
-            for change in rows:
-                cells = w.row(table, [change.what, "", "", change.in_words, change.title])
-                w.status_cell(cells[1], change.before, change.before_label)
-                w.status_cell(cells[2], change.after, change.after_label)
-        else:
-            w.paragraph("No status changed.")
-    return w.save()
+def exceptions_docx(exceptions, *, template: bytes | None = None) -> bytes:
+    return render(exceptions_document(exceptions), template=template)

@@ -4,7 +4,11 @@ report as issued, and the archive of saved reports.
 Whoever may export a plan (`improvement.export_plan`, the same people who may read it)
 gets every format; anyone else gets 404, so a plan's address reveals nothing. The file
 saved as issued is made by `report_file`, the same function the download uses, at the
-moment of saving, and kept byte for byte.
+moment of saving, and kept byte for byte, with the cover values it was drawn with.
+
+The cover block is entered on the report page (posted to the page itself) and
+remembered per plan (`ReportCover`); a report is never drawn, downloaded or saved as at
+a future date, and a reporting period chosen on the page becomes the one date shown.
 """
 
 from __future__ import annotations
@@ -15,16 +19,18 @@ from datetime import date
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from improvement.dashboard import previous_period
-from improvement.forms import DATE_FORMATS, AsAtForm
-from improvement.models import Plan, ReportingPeriod, SavedReport
+from improvement.forms import DATE_FORMATS, AsAtForm, date_field
+from improvement.house_style import template_for
+from improvement.models import Plan, ReportCover, ReportingPeriod, SavedReport
+from improvement.models.reports import COVER_TEXT_LIMIT, CoverFields
 from improvement.permissions import get_visible_or_404, require
 from improvement.reports import html, pdf, spreadsheet, word
 from improvement.reports.assembly import exceptions_report, progress_report
@@ -61,26 +67,38 @@ def report_file_name(plan: Plan, kind: str, as_at: date, fmt: str) -> str:
     return f"{plan.slug}-{kind}-as-at-{as_at:%Y-%m-%d}.{fmt}"
 
 
-def report_file(*, plan: Plan, kind: str, fmt: str, as_at: date, since: date | None) -> ReportFile:
-    """The report as a file in one format: what a download sends and what is saved."""
+def report_file(
+    *,
+    plan: Plan,
+    kind: str,
+    fmt: str,
+    as_at: date,
+    since: date | None,
+    cover: dict | None = None,
+) -> ReportFile:
+    """The report as a file in one format: what a download sends and what is saved.
+    `cover`: the cover block's values (default: the plan's remembered ones)."""
+    if cover is None:
+        cover = remembered_cover(plan)
     if kind == Kind.EXCEPTIONS:
-        exceptions = exceptions_report(plan, as_at, since)
+        exceptions = exceptions_report(plan, as_at, since, cover)
         context = html.exceptions_context(exceptions)
         files = {
-            Format.DOCX: lambda: word.exceptions_docx(exceptions),
+            Format.DOCX: lambda: word.exceptions_docx(exceptions, template=template_for(plan)),
+            Format.PDF: lambda: pdf.exceptions_pdf(exceptions),
             Format.XLSX: lambda: spreadsheet.exceptions_xlsx(exceptions),
             Format.CSV: lambda: spreadsheet.exceptions_csv(exceptions),
         }
     else:
-        report = progress_report(plan, as_at)
+        report = progress_report(plan, as_at, cover)
         context = html.progress_context(report)
         files = {
-            Format.DOCX: lambda: word.progress_docx(report),
+            Format.DOCX: lambda: word.progress_docx(report, template=template_for(plan)),
+            Format.PDF: lambda: pdf.progress_pdf(report),
             Format.XLSX: lambda: spreadsheet.progress_xlsx(report),
             Format.CSV: lambda: spreadsheet.progress_csv(report),
         }
     files[Format.HTML] = lambda: html.document(context, inline_css=True).encode("utf-8")
-    files[Format.PDF] = lambda: pdf.to_pdf(html.document(context, inline_css=False))
     return ReportFile(
         content=files[fmt](),
         content_type=CONTENT_TYPES[fmt],
@@ -107,9 +125,21 @@ def _periods():
 SINCE_HELP = "Empty: since the end of the last reporting period before the as-at date."
 
 
+def _day(day: date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def future_date_message(day: date, today: date) -> str:
+    return (
+        f"A report cannot be drawn as at a future date: {_day(day)} is after today. "
+        f"Choose today ({_day(today)}) or an earlier date."
+    )
+
+
 class ReportForm(AsAtForm):
     """The date a report is drawn as at: a date, or a reporting period (its end date);
-    for the exceptions report also the date or period to show changes since."""
+    for the exceptions report also the date or period to show changes since. Never a
+    future date: a report says what was so, not what may be."""
 
     period = forms.ModelChoiceField(
         label="Or a reporting period",
@@ -141,6 +171,18 @@ class ReportForm(AsAtForm):
     def clean(self):
         # Not AsAtForm's check: a chosen period replaces the dates it compares.
         cleaned = forms.Form.clean(self)
+        today = timezone.localdate()
+        if cleaned.get("period") and cleaned["period"].end > today:
+            self.add_error(
+                "period",
+                f"{cleaned['period'].name} ends on {_day(cleaned['period'].end)}, after today: "
+                "a report cannot be drawn as at a future date. Choose a period that has ended, "
+                "or a date.",
+            )
+            return cleaned
+        if not cleaned.get("period") and cleaned.get("as_at") and cleaned["as_at"] > today:
+            self.add_error("as_at", future_date_message(cleaned["as_at"], today))
+            return cleaned
         as_at, since = self._as_at(cleaned), self._chosen_since(cleaned)
         if since is not None and since >= as_at:
             field = "since_period" if cleaned.get("since_period") else "since"
@@ -160,6 +202,14 @@ class ReportForm(AsAtForm):
         return cleaned.get("since")
 
     @property
+    def chose_a_period(self) -> bool:
+        return bool(
+            self.is_bound
+            and self.is_valid()
+            and (self.cleaned_data.get("period") or self.cleaned_data.get("since_period"))
+        )
+
+    @property
     def as_at_date(self) -> date:
         if self.is_bound and self.is_valid():
             return self._as_at(self.cleaned_data)
@@ -175,6 +225,63 @@ class ReportForm(AsAtForm):
                 return chosen
         previous = previous_period(self.as_at_date)
         return previous.end if previous else None
+
+
+def _too_long(label: str) -> str:
+    return f"{label} must be {COVER_TEXT_LIMIT:,} characters or fewer."
+
+
+class CoverForm(forms.ModelForm):
+    """The cover block of the committee paper, checked against the report's as-at date:
+    the meeting cannot come before the date the report is drawn as at."""
+
+    meeting_date = date_field("Meeting date", help_text="On or after the as-at date.")
+
+    class Meta:
+        model = ReportCover
+        fields = list(CoverFields.COVER_FIELDS)
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 4}),
+            "recommendations": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {
+            "purpose": {"max_length": _too_long("The purpose")},
+            "recommendations": {"max_length": _too_long("The recommendations")},
+        }
+
+    def __init__(self, *args, as_at: date, **kwargs):
+        super().__init__(*args, prefix="cover", **kwargs)
+        self.as_at = as_at
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and name not in ("purpose", "recommendations"):
+                field.error_messages["max_length"] = (
+                    f"{field.label.capitalize()} must be {field.max_length:,} characters or fewer."
+                )
+
+    def clean_meeting_date(self):
+        meeting = self.cleaned_data.get("meeting_date")
+        if meeting is not None and meeting < self.as_at:
+            raise forms.ValidationError(
+                f"The meeting date ({_day(meeting)}) is before the date the report is drawn "
+                f"as at ({_day(self.as_at)}). Enter the date of the meeting it goes to."
+            )
+        return meeting
+
+
+def remembered_cover(plan: Plan) -> dict:
+    """The plan's last-used cover values (none yet: the committee it reports to)."""
+    cover = ReportCover.objects.filter(plan=plan).first()
+    values = cover.cover_values() if cover is not None else {}
+    values["committee"] = values.get("committee") or plan.reports_to
+    return values
+
+
+def _cover_data(values: dict) -> dict:
+    """Stored cover values as form data, to check them against the as-at date."""
+    return {
+        f"cover-{name}": value.isoformat() if isinstance(value, date) else (value or "")
+        for name, value in values.items()
+    }
 
 
 class SaveForm(forms.Form):
@@ -212,33 +319,38 @@ def _exportable_plan(request: HttpRequest, slug: str) -> Plan:
     return plan
 
 
-def _report_page(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
-    plan = _exportable_plan(request, slug)
-    fmt = request.GET.get("format") or Format.HTML
-    if fmt not in Format.values:
-        return HttpResponseBadRequest("Choose a format: html, docx, pdf, xlsx or csv.")
-    form = ReportForm(request.GET, kind=kind)
+REPORT_URLS = {Kind.PROGRESS: "plan-report", Kind.EXCEPTIONS: "plan-exceptions"}
+
+
+def _page(
+    request: HttpRequest,
+    plan: Plan,
+    kind: str,
+    form: ReportForm,
+    *,
+    cover_form: CoverForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The report page: the date form, the cover form and, for valid dates, the report
+    (drawn with the plan's remembered cover: what was posted and refused changes
+    nothing)."""
     context = {"plan": plan, "kind": kind, "form": form, "report": None}
     if form.is_bound and not form.is_valid():
-        # No report for a date that is not a date: say so next to the field.
-        return render(
-            request,
-            "improvement/reports/report_page.html",
-            context,
-            status=200 if fmt == Format.HTML else 400,
-        )
+        return render(request, "improvement/reports/report_page.html", context, status=status)
     as_at = form.as_at_date
-    since = form.since_date if kind == Kind.EXCEPTIONS else None
-    # The page is the HTML; `download=1` asks for it as a file that opens anywhere.
-    if fmt != Format.HTML or request.GET.get("download"):
-        file = report_file(plan=plan, kind=kind, fmt=fmt, as_at=as_at, since=since)
-        return _attachment(file.content, file.content_type, file.file_name)
-
+    cover = remembered_cover(plan)
+    if cover_form is None:
+        cover_form = CoverForm(_cover_data(cover), as_at=as_at)
+        cover_form.is_valid()  # a remembered meeting date before this as-at date shows
     if kind == Kind.EXCEPTIONS:
-        context.update(html.exceptions_context(exceptions_report(plan, as_at, since)))
+        since = form.since_date
+        context.update(html.exceptions_context(exceptions_report(plan, as_at, since, cover)))
     else:
-        context.update(html.progress_context(progress_report(plan, as_at)))
-    query = request.GET.copy()
+        since = None
+        context.update(html.progress_context(progress_report(plan, as_at, cover)))
+    # The downloads' address: the page's own query, or the dates a refused save posted.
+    query = QueryDict(mutable=True)
+    query.update(request.GET if request.GET else (form.data if form.is_bound else {}))
     query.pop("format", None)
     query.pop("download", None)
     return render(
@@ -249,18 +361,74 @@ def _report_page(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
             "in_app": True,
             "query": query.urlencode(),
             "downloads": DOWNLOADS,
+            "cover_form": cover_form,
             "save_form": SaveForm(initial={"format": Format.PDF}),
+            "since": since,
         },
+        status=status,
     )
 
 
-@require_GET
+def _report_page(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    plan = _exportable_plan(request, slug)
+    fmt = request.GET.get("format") or Format.HTML
+    if fmt not in Format.values:
+        return HttpResponseBadRequest("Choose a format: html, docx, pdf, xlsx or csv.")
+    form = ReportForm(request.GET, kind=kind)
+    if request.method == "POST":
+        return _cover_post(request, plan, kind, form)
+    if form.is_bound and not form.is_valid():
+        # No report for a date that is not a date, or a future one: say so next to the
+        # field (a download gets the page with the message, as a 400).
+        wants_file = fmt != Format.HTML or request.GET.get("download")
+        return _page(request, plan, kind, form, status=400 if wants_file else 200)
+    as_at = form.as_at_date
+    since = form.since_date if kind == Kind.EXCEPTIONS else None
+    is_page = fmt == Format.HTML and not request.GET.get("download")
+    if is_page and form.chose_a_period:
+        # One date on the page: the period becomes its end date, in the date field.
+        query = request.GET.copy()
+        for name in ("period", "since_period"):
+            query.pop(name, None)
+        query["as_at"] = f"{as_at:%Y-%m-%d}"
+        if since is not None and kind == Kind.EXCEPTIONS:
+            query["since"] = f"{since:%Y-%m-%d}"
+        return redirect(
+            f"{reverse(REPORT_URLS[kind], kwargs={'slug': plan.slug})}?{query.urlencode()}"
+        )
+    if not is_page:
+        file = report_file(plan=plan, kind=kind, fmt=fmt, as_at=as_at, since=since)
+        return _attachment(file.content, file.content_type, file.file_name)
+    return _page(request, plan, kind, form)
+
+
+def _cover_post(request: HttpRequest, plan: Plan, kind: str, form: ReportForm) -> HttpResponse:
+    """Remember the cover block for the plan's reports; a problem is shown next to its
+    field and nothing is saved."""
+    if form.is_bound and not form.is_valid():
+        return _page(request, plan, kind, form)
+    cover = ReportCover.objects.filter(plan=plan).first()
+    cover_form = CoverForm(request.POST, instance=cover, as_at=form.as_at_date)
+    if not cover_form.is_valid():
+        return _page(request, plan, kind, form, cover_form=cover_form)
+    saved = cover_form.save(commit=False)
+    saved.plan = plan
+    saved.updated_by = request.user
+    saved.save()
+    messages.success(request, "Cover details saved: the report below uses them.")
+    url = reverse(REPORT_URLS[kind], kwargs={"slug": plan.slug})
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
+
+
+@require_http_methods(["GET", "POST"])
 def plan_report(request: HttpRequest, slug: str) -> HttpResponse:
-    """The committee progress report, as at a date or the end of a reporting period."""
+    """The committee progress report, as at a date or the end of a reporting period;
+    posting the cover form remembers the cover block."""
     return _report_page(request, slug, Kind.PROGRESS)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def plan_exceptions(request: HttpRequest, slug: str) -> HttpResponse:
     """Only what is off track, at risk, overdue or off target, and what changed since."""
     return _report_page(request, slug, Kind.EXCEPTIONS)
@@ -268,22 +436,35 @@ def plan_exceptions(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def report_save(request: HttpRequest, slug: str) -> HttpResponse:
-    """Save the report as issued: made now, by the download's own function, kept as is."""
+    """Save the report as issued: made now, by the download's own function, kept as is,
+    with the cover it was drawn with. Refused, with the reason next to the field and
+    nothing saved, for a future date or a meeting before the as-at date."""
     plan = _exportable_plan(request, slug)
     form = SaveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The report could not be saved: choose a format and try again.")
         return redirect(reverse("plan-report", kwargs={"slug": plan.slug}))
     data = form.cleaned_data
-    since = data["since"] if data["kind"] == Kind.EXCEPTIONS else None
+    kind = data["kind"]
+    dates = {"as_at": f"{data['as_at']:%Y-%m-%d}"}
+    if kind == Kind.EXCEPTIONS and data["since"] and data["since"] < data["as_at"]:
+        dates["since"] = f"{data['since']:%Y-%m-%d}"
+    date_form = ReportForm(dates, kind=kind)
+    if not date_form.is_valid():
+        return _page(request, plan, kind, date_form)
+    cover = remembered_cover(plan)
+    cover_form = CoverForm(_cover_data(cover), as_at=data["as_at"])
+    if not cover_form.is_valid():
+        return _page(request, plan, kind, date_form, cover_form=cover_form)
+    since = data["since"] if kind == Kind.EXCEPTIONS else None
     if since is not None and since >= data["as_at"]:
         since = None
     file = report_file(
-        plan=plan, kind=data["kind"], fmt=data["format"], as_at=data["as_at"], since=since
+        plan=plan, kind=kind, fmt=data["format"], as_at=data["as_at"], since=since, cover=cover
     )
     saved = SavedReport.objects.create(
         plan=plan,
-        kind=data["kind"],
+        kind=kind,
         format=data["format"],
         as_at=data["as_at"],
         since=since,
@@ -291,6 +472,10 @@ def report_save(request: HttpRequest, slug: str) -> HttpResponse:
         file_name=file.file_name,
         content_type=file.content_type,
         data=file.content,
+        **{
+            name: cover.get(name) or ("" if name != "meeting_date" else None)
+            for name in CoverFields.COVER_FIELDS
+        },
     )
     messages.success(request, f"Saved as issued: {saved.file_name}.")
     return redirect(f"{reverse('report-archive')}?plan={plan.slug}")

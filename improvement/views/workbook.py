@@ -4,8 +4,12 @@ export as a workbook or CSV files, and the blank template and the filled example
 Import is for administrators and plan editors (into the plans they edit; only
 administrators create plans). The upload is checked for size from the request's
 Content-Length before Django reads its body, so a 50 MB file costs nothing; the dry run
-keeps the file in a `PendingImport` (the database, not an app server's disk) until the
-person confirms it.
+keeps the file in a `PendingImport` (the database, not an app server's disk), with the
+steps it showed, until the person confirms it. The confirmation is refused, showing what
+changed, if the plan has changed in the tracker since the dry run.
+
+A plan with a value too long for a spreadsheet cell is not exported cut short: the
+export is refused with a page naming the sheet, row and column.
 """
 
 import uuid
@@ -23,9 +27,15 @@ from improvement.permissions import get_visible_or_404, require
 from improvement.uploads import safe_name
 from improvement.workbook import format as fmt
 from improvement.workbook.forms import WorkbookForm
-from improvement.workbook.results import ImportResult
+from improvement.workbook.results import ImportResult, steps_from_record, steps_record
 from improvement.workbook.services import can_import_plans, plan_export, plan_import
-from improvement.workbook.writer import XLSX_TYPE, example_sheets, template_sheets, to_xlsx
+from improvement.workbook.writer import (
+    XLSX_TYPE,
+    CellTooLong,
+    example_sheets,
+    template_sheets,
+    to_xlsx,
+)
 
 TEMPLATE = "improvement/workbook/import.html"
 # Room for the multipart framing around the file itself.
@@ -44,6 +54,9 @@ def _page(request, form, result: ImportResult | None = None, pending=None, statu
     if all(not p.sheet and not p.row for p in problems):
         problems = []  # about the file as a whole: said next to the upload field
     steps = result.steps if result else []
+    changed = result.changed_since if result else []
+    if changed:
+        steps = []  # what it would have done no longer holds
     return render(
         request,
         TEMPLATE,
@@ -55,6 +68,8 @@ def _page(request, form, result: ImportResult | None = None, pending=None, statu
             "more_problems": max(0, len(problems) - SHOWN_PROBLEMS),
             "steps": steps[:SHOWN_STEPS],
             "more_steps": max(0, len(steps) - SHOWN_STEPS),
+            "changed": changed[:SHOWN_STEPS],
+            "more_changed": max(0, len(changed) - SHOWN_STEPS),
         },
         status=status,
     )
@@ -109,7 +124,11 @@ def _upload(request: HttpRequest) -> HttpResponse:
     pending = None
     if result.changes_anything:
         pending = PendingImport.objects.create(
-            uploaded_by=request.user, file_name=name, plan_slug=result.plan_slug, data=data
+            uploaded_by=request.user,
+            file_name=name,
+            plan_slug=result.plan_slug,
+            data=data,
+            planned=steps_record(result.steps),
         )
     return _page(request, WorkbookForm(), result, pending)
 
@@ -128,8 +147,23 @@ def plan_import_confirm(request: HttpRequest) -> HttpResponse:
         )
         return redirect("plan-import")
     result = plan_import(
-        data=bytes(pending.data), file_name=pending.file_name, user=request.user, confirm=True
+        data=bytes(pending.data),
+        file_name=pending.file_name,
+        user=request.user,
+        confirm=True,
+        expected=steps_from_record(pending.planned),
     )
+    if result.changed_since:
+        pending.delete()  # it can never be confirmed now: its dry run is out of date
+        form = WorkbookForm(
+            data={},
+            refused="Nothing was imported: the plan has changed in the tracker since you "
+            "checked the workbook, so the import would no longer do what it showed you. "
+            "What changed is listed below. Upload the workbook again to check it against "
+            "the plan as it is now.",
+        )
+        form.is_valid()
+        return _page(request, form, result, status=409)
     if not result.saved:
         form = WorkbookForm(
             data={},
@@ -150,7 +184,15 @@ def plan_export_page(request: HttpRequest, slug: str) -> HttpResponse:
     wanted = request.GET.get("format", "xlsx")
     if wanted not in ("xlsx", "csv", "zip", "zip-of-csv"):
         return HttpResponseBadRequest("Choose format=xlsx (a workbook) or format=csv (a zip).")
-    exported = plan_export(plan=plan, as_csv=wanted != "xlsx")
+    try:
+        exported = plan_export(plan=plan, as_csv=wanted != "xlsx")
+    except CellTooLong as exc:
+        return render(
+            request,
+            "improvement/workbook/export_refused.html",
+            {"plan": plan, "problem": exc},
+            status=409,
+        )
     return _attachment(exported.data, exported.file_name, exported.content_type)
 
 

@@ -34,7 +34,12 @@ def max_unzipped_bytes() -> int:
 
 
 MAX_ZIP_ENTRIES = 200
-MAX_ROWS = 20_000  # per sheet, headings included
+# Rows in all the sheets together (headings and blank rows included). An import's time
+# grows with its rows: bench/import_size.py measured about 0.3 ms of the app server's
+# CPU a row to confirm one (read, plan again, save with history) and 0.15 ms to check
+# one, plus PostgreSQL's share. 20,000 rows keep a confirmation to about 6 s of CPU and
+# well inside gunicorn's 30-second timeout even on a machine busy with other work.
+MAX_ROWS = 20_000
 MAX_COLUMNS = 60
 MAX_SHEETS = 30
 
@@ -444,7 +449,16 @@ UPDATES = Sheet(
             "The reference of the action. Blank: the update is on the objective itself.",
             "1.1",
         ),
-        Column("As at", DATE, True, "The date the update reports on.", "29/02/2004", "as_at"),
+        Column(
+            "As at",
+            DATE,
+            False,
+            "The date the update reports on. Blank: today. Only an administrator imports a "
+            "new update dated before today (it is marked as a correction); none is dated in "
+            "the future or before the plan starts.",
+            "29/02/2004",
+            "as_at",
+        ),
         Column("Status", STATUS, False, "The status it gives.", "Green", "status"),
         Column("Progress", TEXT, False, "The progress narrative.", "", "narrative"),
         Column("Achievements", LINES, False, "What was achieved.", "", "achievements"),
@@ -457,7 +471,15 @@ UPDATES = Sheet(
             "Quarter 2 2013/14",
             "period",
         ),
-        Column("Recorded by", USER, False, "Who made the update.", "jsmith", "author"),
+        Column(
+            "Recorded by",
+            USER,
+            False,
+            "Who made the update. Blank: you, for a new update. Only an administrator "
+            "imports a new update in someone else's name.",
+            "jsmith",
+            "author",
+        ),
     ),
 )
 
@@ -648,7 +670,9 @@ README_INTRO = [
     "that is there empties the value.",
     "Type values, never formulas: a cell holding a formula is refused. Text that starts "
     "with = + - or @ is written with an apostrophe in front (Excel shows it as text).",
-    "Up to 20,000 rows a sheet; the file up to 5 MB. This Read me sheet is not imported.",
+    f"Up to {MAX_ROWS:,} rows in all the sheets together; the file up to 5 MB. A larger "
+    "plan can be imported in several workbooks (an import never deletes, so each adds to "
+    "what the one before saved). This Read me sheet is not imported.",
 ]
 README_HEADINGS = ["Sheet", "Column", "Required", "Format", "Example", "What it is"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from improvement.workbook.objects import run_all, same_objects, setter
+from improvement.workbook.objects import same_objects
 from improvement.workbook.reader import INVALID, SheetRows
 from improvement.workbook.results import KEEP, NEVER_DELETED
 from improvement.workbook.values import show
@@ -74,8 +74,9 @@ class MeasureSheets:
             links = self._measure_links(rows, row, values, measure, created, changes)
             if created or changes:
                 self._check(measure, rows.title, self._where(rows, row.number))
-                setters = [setter(measure, relation, objs) for relation, objs in links.items()]
-                self._save(measure, run_all(setters))
+                self._save(measure)
+                for relation, objects in links.items():
+                    self._relate(measure, relation, objects)
             self._outcome(rows, row.number, measure, f"measure “{key}”", changes, created)
         for measure in self.stored.measures:
             if measure.pk not in matched:

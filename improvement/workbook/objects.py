@@ -1,11 +1,10 @@
 """Small helpers for the model objects an import builds before anything is saved:
-checking a model's check constraints in Python (no query per row), comparing objects
-that may not be saved yet, and setting many-to-many relations once they are."""
+checking a model's check constraints in Python (no query per row) and comparing objects
+that may not be saved yet."""
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
 
 from django.db import models
 from django.db.models import CheckConstraint, F, Q
@@ -64,26 +63,6 @@ def holds(constraint: CheckConstraint, instance: models.Model) -> bool:
         return _evaluate(constraint.condition, instance) is not False
     except _CannotTell:
         return True
-
-
-def setter(instance, relation: str, objects: list | None) -> Callable[[], None] | None:
-    """Sets a many-to-many relation once `instance` is saved (None: leave it)."""
-    if objects is None:
-        return None
-
-    def set_relation() -> None:
-        getattr(instance, relation).set([o.pk for o in objects])
-
-    return set_relation
-
-
-def run_all(calls: list) -> Callable[[], None]:
-    def run() -> None:
-        for call in calls:
-            if call:
-                call()
-
-    return run
 
 
 def model_field(instance, name: str):

@@ -28,11 +28,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from django.db.models import CheckConstraint
+from django.utils import timezone
 
 from improvement.models import (
     Action,
@@ -48,7 +50,7 @@ from improvement.permissions import can_edit_plan, is_administrator
 from improvement.status import Status
 from improvement.workbook import format as fmt
 from improvement.workbook.measures import MeasureSheets
-from improvement.workbook.objects import holds, model_field, same, setter
+from improvement.workbook.objects import holds, model_field, same
 from improvement.workbook.reader import INVALID, ReadWorkbook, Row, SheetRows
 from improvement.workbook.results import (
     CHANGE,
@@ -59,10 +61,13 @@ from improvement.workbook.results import (
     Problem,
     Step,
 )
+from improvement.workbook.saving import Writes
 from improvement.workbook.stored import Stored
 from improvement.workbook.updates import UpdateSheets
 from improvement.workbook.values import (
     CellProblem,
+    fits_a_cell,
+    lines_out,
     read_choice,
     read_date,
     read_lines,
@@ -85,17 +90,27 @@ class Planner(MeasureSheets, UpdateSheets):
     sheets of measures and of updates are in `measures.py` and `updates.py`."""
 
     def __init__(
-        self, read: ReadWorkbook, *, user=None, check_permissions: bool = True, lock=False
+        self,
+        read: ReadWorkbook,
+        *,
+        user=None,
+        check_permissions: bool = True,
+        lock=False,
+        today: date | None = None,
     ):
         self.read = read
-        self.lock = lock  # confirming: hold the plan's row until the import is saved
+        self.lock = lock  # confirming: hold the plan's rows until the import is saved
         self.user = user
         self.check_permissions = check_permissions
+        # On the command line (no permission checks) the person running it is trusted
+        # as an administrator is: they may import history in anyone's name.
+        self.administrator = not check_permissions or is_administrator(user)
+        self.today = today or timezone.localdate()
         self.problems: list[Problem] = []
         self._problem_cells: set[tuple] = set()
         self._problem_keys: set[tuple] = set()
         self.steps: list[Step] = []
-        self._saves: list[Callable[[], None]] = []
+        self.writes = Writes()
         self.plan: Plan | None = None
         self.stored = Stored(None)
         self.labels: dict[str, str] = {}
@@ -141,10 +156,16 @@ class Planner(MeasureSheets, UpdateSheets):
         if raw is INVALID:
             return INVALID
         match column.kind:
-            case fmt.TEXT | fmt.USER:
+            case fmt.TEXT:
+                text = read_text(raw)
+                fits_a_cell(text)
+                return text
+            case fmt.USER:
                 return read_text(raw)
             case fmt.LINES:
-                return read_lines(raw)
+                items = read_lines(raw)
+                fits_a_cell(lines_out(items))
+                return items
             case fmt.DATE:
                 return read_date(raw, month_year=rows.month_year(column.name))
             case fmt.NUMBER:
@@ -275,17 +296,14 @@ class Planner(MeasureSheets, UpdateSheets):
 
         return where
 
-    def _save(self, instance, after: Callable[[], None] | None = None) -> None:
+    def _save(self, instance) -> None:
         """Save later, when the import is confirmed and nothing is wrong."""
+        self.writes.save(instance)
 
-        def save() -> None:
-            instance._history_user = self.user
-            instance._change_reason = "Imported from a plan workbook"
-            instance.save()
-            if after:
-                after()
-
-        self._saves.append(save)
+    def _relate(self, instance, relation: str, objects: list | None) -> None:
+        """Set a many-to-many relation once saved (None: leave it as it is)."""
+        if objects is not None:
+            self.writes.relate(instance, relation, objects)
 
     # -- the whole workbook --------------------------------------------------------------
 
@@ -329,9 +347,8 @@ class Planner(MeasureSheets, UpdateSheets):
                 )
 
     def apply(self) -> Plan:
-        """Save everything planned, in order. The caller holds the transaction."""
-        for save in self._saves:
-            save()
+        """Save everything planned, in bulk. The caller holds the transaction."""
+        self.writes.apply(user=self.user, before=self._before_saving)
         return self.plan
 
     # -- preloading: users and reporting periods named anywhere, in one query each -------
@@ -397,7 +414,7 @@ class Planner(MeasureSheets, UpdateSheets):
                 # Nothing more is read: the plan's contents are not this person's to see.
                 self.problem(title, slug_row, "Value", NOT_YOURS, "Check the slug.")
                 return False
-        self.stored = Stored.load(stored)
+        self.stored = Stored.load(stored, lock=self.lock)
         plan = stored or Plan(slug=slug)
         self.plan = plan
         created = stored is None
@@ -693,7 +710,8 @@ class Planner(MeasureSheets, UpdateSheets):
             delegates = self._delegates(rows, row, values, action, created, changes)
             if created or changes:
                 self._check(action, rows.title, self._where(rows, row.number))
-                self._save(action, setter(action, "delegates", delegates))
+                self._save(action)
+                self._relate(action, "delegates", delegates)
             self._outcome(rows, row.number, action, f"action {reference}", changes, created)
         self._keep(rows, self.stored.actions, first, lambda key: f"action {key[1]}")
 
@@ -772,5 +790,5 @@ def apply_planned(planner: Planner) -> Plan:
     try:
         with transaction.atomic():
             return planner.apply()
-    except (DatabaseError, ValidationError, AppendOnlyError) as exc:
+    except (DatabaseError, ValidationError, AppendOnlyError, ValueError) as exc:
         raise ImportFailed(str(exc)) from exc

@@ -4,7 +4,9 @@ Every check that bounds time and memory comes before the next step needs it: the
 of the upload before anything is read; the zip's entry count and declared unpacked size
 before it is opened (a "zip bomb" declares hundreds of megabytes; Python's zipfile
 never unpacks more than an entry declares); openpyxl only in read-only mode, so rows
-are parsed one at a time; and reading stops at MAX_ROWS rows a sheet. A formula is never
+are parsed one at a time; and reading stops after MAX_ROWS rows in all the sheets
+together (the whole file is then refused: the time an import takes grows with its rows,
+and bench/import_size.py measured how many fit well inside a request). A formula is never
 evaluated: openpyxl is asked for what the cell holds (`data_only=False`), and a formula
 cell is reported as a problem. Anything openpyxl cannot make sense of becomes a
 problem for the person, never an exception for the server.
@@ -17,6 +19,7 @@ import io
 import itertools
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import PurePosixPath
@@ -52,7 +55,7 @@ class SheetRows:
     rows: list[Row] = field(default_factory=list)
     # The Plan sheet: field name -> (row number, value)
     fields: dict[str, tuple[int, object]] = field(default_factory=dict)
-    complete: bool = True  # False: a needed column is missing or it is too long: rows unused
+    complete: bool = True  # False: a needed column is missing: its rows are not used
 
     def has(self, column: str) -> bool:
         return column in self.headings or column in self.fields
@@ -67,6 +70,7 @@ class ReadWorkbook:
     sheets: dict[str, SheetRows] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     readable: bool = True  # False: the file itself was refused; nothing was read
+    rows_read: int = 0  # in all the sheets, headings and blank rows included
 
     def refuse(self, message: str, fix: str = "") -> ReadWorkbook:
         self.problems.append(Problem(FILE, None, "", message, fix))
@@ -102,8 +106,8 @@ def read_upload(data: bytes, file_name: str) -> ReadWorkbook:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        return result.refuse(f"“{name}” is damaged: it cannot be opened.", "Save it again.")
+    except DAMAGED:
+        return result.refuse(DAMAGED_MESSAGE.format(name=name), DAMAGED_FIX)
     if len(entries) > fmt.MAX_ZIP_ENTRIES:
         return result.refuse(
             f"“{name}” holds {len(entries)} parts, too many for a plan workbook.",
@@ -116,27 +120,100 @@ def read_upload(data: bytes, file_name: str) -> ReadWorkbook:
             f"{filesizeformat(fmt.max_unzipped_bytes())} a plan workbook may.",
             "Remove pictures and anything that is not part of the plan, or split the plan.",
         )
+    try:
+        _read_archive(archive, entries, data, name, extension, result)
+    except TooManyRows as exc:
+        result.sheets.clear()
+        result.problems.clear()
+        return result.refuse(
+            f"“{name}” has more than {fmt.MAX_ROWS:,} rows in all its sheets (reading "
+            f"stopped at row {exc.row:,} of the {exc.sheet} sheet): a plan this large cannot "
+            "be imported in one go.",
+            "Split it into several workbooks, each with the Plan sheet: for example the "
+            "objectives and actions in one, then the updates in others. An import never "
+            "deletes, so each adds to what the one before saved.",
+        )
+    except Damaged:
+        # A flipped byte or a cut-off download shows only when a part is unpacked.
+        result.sheets.clear()
+        result.problems.clear()
+        return result.refuse(DAMAGED_MESSAGE.format(name=name), DAMAGED_FIX)
+    return result
+
+
+# What a damaged zip raises while it is read: a part's header or checksum is wrong
+# (BadZipFile), its compressed data is corrupt (zlib.error) or cut short (EOFError), or
+# it declares what this zipfile cannot do (encryption, other compression methods).
+DAMAGED = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    KeyError,
+    NotImplementedError,
+    RuntimeError,
+)
+DAMAGED_MESSAGE = "“{name}” is damaged: it cannot be opened."
+
+
+class Damaged(Exception):
+    """A part of the zip could not be unpacked."""
+
+
+class TooManyRows(Exception):
+    """Reading went past the rows a workbook may have in all."""
+
+    def __init__(self, sheet: str, row: int):
+        self.sheet, self.row = sheet, row
+        super().__init__(f"{sheet} row {row}")
+
+
+def _counted(rows, title: str, result: ReadWorkbook):
+    """The sheet's rows, counted against the workbook's rows in all."""
+    for number, values in enumerate(rows, start=1):
+        result.rows_read += 1
+        if result.rows_read > fmt.MAX_ROWS:
+            raise TooManyRows(title, number)
+        yield values
+
+
+def _unpack(archive: zipfile.ZipFile, entry, size: int = -1) -> bytes:
+    """A part of the zip (its first `size` bytes), or `Damaged`."""
+    try:
+        with archive.open(entry) as part:
+            return part.read(size)
+    except DAMAGED as exc:
+        raise Damaged(str(exc)) from exc
+
+
+DAMAGED_FIX = "Open it in Excel (or the program that made it) and save it again, then upload that."
+
+
+def _read_archive(archive, entries, data: bytes, name: str, extension: str, result) -> None:
     names = {entry.filename for entry in entries}
     if "xl/workbook.xml" in names:
         if extension not in ("xlsx", ""):
-            return result.refuse(
+            result.refuse(
                 f"“{name}” is an Excel workbook but is not named .xlsx.",
                 "Save it as an Excel workbook (.xlsx) and upload that.",
             )
+            return
         if any(n.casefold().endswith("vbaproject.bin") for n in names):
-            return result.refuse(
+            result.refuse(
                 f"“{name}” contains macros.",
                 "Save it as an Excel workbook (.xlsx), without macros.",
             )
+            return
         _read_xlsx(_with_dimensions(archive, entries, data), result)
     elif extension == "zip" or extension == "":
         _read_csv_zip(archive, entries, result)
     else:
-        return result.refuse(
+        result.refuse(
             f"“{name}” is not an Excel workbook.",
             "Upload the plan as an Excel workbook (.xlsx) or a .zip of its CSV files.",
         )
-    return result
 
 
 # -- Excel -----------------------------------------------------------------------------
@@ -171,8 +248,7 @@ def _with_dimensions(archive: zipfile.ZipFile, entries, data: bytes) -> bytes:
     ]
     patched = {}
     for entry in sheets:
-        with archive.open(entry) as part:
-            head = part.read(8192)
+        head = _unpack(archive, entry, 8192)
         if b"dimension" in head:
             continue
         start = re.search(rb"<(\w+:)?worksheet\b[^>]*>", head)
@@ -180,14 +256,14 @@ def _with_dimensions(archive: zipfile.ZipFile, entries, data: bytes) -> bytes:
             continue  # not a sheet openpyxl could read anyway: it will say so
         prefix = (start.group(1) or b"").decode()
         dimension = f'<{prefix}dimension ref="A1"/>'.encode()
-        whole = archive.read(entry)
+        whole = _unpack(archive, entry)
         patched[entry.filename] = whole[: start.end()] + dimension + whole[start.end() :]
     if not patched:
         return data
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as rebuilt:
         for entry in entries:
-            rebuilt.writestr(entry.filename, patched.get(entry.filename) or archive.read(entry))
+            rebuilt.writestr(entry.filename, patched.get(entry.filename) or _unpack(archive, entry))
     return buffer.getvalue()
 
 
@@ -225,6 +301,8 @@ def _read_xlsx(data: bytes, result: ReadWorkbook) -> None:
                 continue
             worksheet.reset_dimensions()  # do not trust the size the file declares
             _take_sheet(sheet, title, _worksheet_rows(worksheet), result)
+    except TooManyRows:
+        raise
     except Exception:  # noqa: BLE001
         result.refuse(
             "Part of the workbook could not be read.",
@@ -275,7 +353,7 @@ def _read_csv_zip(archive: zipfile.ZipFile, entries, result: ReadWorkbook) -> No
         if sheet is None:
             _unknown_sheet(title, result)
             continue
-        raw = archive.read(entry)
+        raw = _unpack(archive, entry)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -340,6 +418,11 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# Characters no cell may hold: PostgreSQL stores no NUL in text, and XML (so an .xlsx
+# export) allows none of the other C0 control characters but tab, line feed and return.
+UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _cell_problem(title: str, number: int, column: str, value: object) -> Problem | None:
     if isinstance(value, Formula):
         return Problem(
@@ -352,6 +435,15 @@ def _cell_problem(title: str, number: int, column: str, value: object) -> Proble
     if isinstance(value, CellError):
         return Problem(
             title, number, column, f"The cell shows an error ({value}).", "Type the value."
+        )
+    if isinstance(value, str) and (bad := UNSTORABLE.search(value)):
+        what = "a NUL character" if bad.group() == "\0" else "an invisible control character"
+        return Problem(
+            title,
+            number,
+            column,
+            f"The cell holds {what} (U+{ord(bad.group()):04X}), which the tracker cannot store.",
+            "Delete it: retype the text, or paste it in as plain text.",
         )
     if value is not None and not isinstance(
         value, str | int | float | bool | date | datetime | time | timedelta
@@ -369,6 +461,7 @@ def _take_sheet(sheet: fmt.Sheet, title: str, rows, result: ReadWorkbook) -> Non
         )
         return
     read = SheetRows(sheet, title)
+    rows = _counted(rows, title, result)
     headings_row = next(rows, None)
     if headings_row is None or all(_blank(v) for v in headings_row):
         later = itertools.islice(rows, fmt.MAX_ROWS)
@@ -382,19 +475,6 @@ def _take_sheet(sheet: fmt.Sheet, title: str, rows, result: ReadWorkbook) -> Non
         return
     result.sheets[sheet.name] = read
     for number, values in enumerate(rows, start=2):
-        if number > fmt.MAX_ROWS:
-            read.complete = False  # not worked through: the person must split it anyway
-            result.problems.append(
-                Problem(
-                    title,
-                    None,
-                    "",
-                    f"The sheet has more than {fmt.MAX_ROWS:,} rows; reading stopped there.",
-                    "A plan this large cannot be imported in one go: split it into several "
-                    "workbooks.",
-                )
-            )
-            break
         row = {}
         for column, index in positions.items():
             value = values[index] if index < len(values) else None

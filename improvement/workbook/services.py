@@ -4,6 +4,9 @@
 `plan_import` is all or nothing: it reads the upload, works out every step and every
 problem, and saves only when asked to (`confirm=True`) and only when there is no
 problem at all, in one transaction. The same call with `confirm=False` is the dry run.
+Confirming a dry run shown to someone, pass its steps as `expected`: where the plan has
+changed since, so that the import would now do something else, nothing is saved and
+`changed_since` says what differs.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from improvement.permissions import is_administrator, user_roles
 from improvement.workbook import format as fmt
 from improvement.workbook.planner import ImportFailed, Planner, apply_planned
 from improvement.workbook.reader import read_upload
-from improvement.workbook.results import ImportResult, Problem
+from improvement.workbook.results import ImportResult, Problem, Step, differences
 from improvement.workbook.writer import (
     XLSX_TYPE,
     ZIP_TYPE,
@@ -43,6 +46,7 @@ def plan_import(
     user=None,
     confirm: bool = False,
     check_permissions: bool = True,
+    expected: list[Step] | None = None,
 ) -> ImportResult:
     """The dry run (`confirm=False`) or the import of an uploaded plan workbook."""
     result = ImportResult(file_name=file_name)
@@ -54,7 +58,9 @@ def plan_import(
         result.problems = planner.problems
         if planner.plan is not None:
             result.plan_slug, result.plan_title = planner.plan.slug, planner.plan.title
-        if confirm and not result.problems:
+        if confirm and expected is not None:
+            result.changed_since = differences(expected, planner.steps)
+        if confirm and not result.problems and not result.changed_since:
             try:
                 result.plan = apply_planned(planner)
                 result.saved = True

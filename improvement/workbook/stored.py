@@ -1,6 +1,12 @@
 """What the tracker holds for a plan, read in a fixed number of queries and indexed by
 the references a workbook uses, with each object's parents set from objects already in
-hand (so checking them later costs no query)."""
+hand (so checking them later costs no query).
+
+When an import is being confirmed (`lock=True`) every row it may change is locked as it
+is read (`SELECT ... FOR UPDATE`, on PostgreSQL), so an edit saved in the admin during
+the import waits for it, and then finds its form out of date instead of undoing the
+import or being undone by it. Each object remembers what was read (`saving.remember`)
+so that saving writes only what changed."""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from improvement.models import (
     Section,
     StatusKeyEntry,
 )
+from improvement.workbook.saving import remember
 from metrics.models import DataPoint, Measure, Target
 
 
@@ -35,23 +42,32 @@ class Stored:
     data: dict[tuple, DataPoint] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, plan: Plan | None) -> Stored:
+    def load(cls, plan: Plan | None, *, lock: bool = False) -> Stored:
         stored = cls(plan)
         if plan is None:
             return stored
-        stored.key = {e.status: e for e in plan.status_key.all()}
-        sections = {s.pk: s for s in Section.objects.filter(plan=plan)}
+
+        def rows(queryset):
+            """The rows, locked while confirming; each remembering what was read."""
+            if lock:
+                queryset = queryset.select_for_update(of=("self",))
+            return [remember(instance) for instance in queryset]
+
+        for entry in rows(StatusKeyEntry.objects.filter(plan=plan)):
+            entry.plan = plan
+            stored.key[entry.status] = entry
+        sections = {s.pk: s for s in rows(Section.objects.filter(plan=plan))}
         for section in sections.values():
             section.plan = plan
             stored.sections[section.title] = section
         objectives = {}
-        for objective in Objective.objects.filter(plan=plan).select_related("owner"):
+        for objective in rows(Objective.objects.filter(plan=plan).select_related("owner")):
             objective.plan = plan
             objective.section = sections.get(objective.section_id)
             objectives[objective.pk] = objective
             stored.objectives[objective.reference] = objective
         actions = {}
-        for action in (
+        for action in rows(
             Action.objects.filter(objective__plan=plan)
             .select_related("owner")
             .prefetch_related("delegates")
@@ -59,7 +75,7 @@ class Stored:
             action.objective = objectives[action.objective_id]
             actions[action.pk] = action
             stored.actions[(action.objective.reference, action.reference)] = action
-        milestones = Milestone.objects.filter(action__objective__plan=plan).order_by("id")
+        milestones = rows(Milestone.objects.filter(action__objective__plan=plan).order_by("id"))
         for milestone in sorted(milestones, key=milestone_order):
             milestone.action = actions[milestone.action_id]
             stored.milestones[action_key(milestone.action) + (milestone.title,)].append(milestone)
@@ -78,7 +94,7 @@ class Stored:
         for group in stored.updates.values():
             group.sort(key=lambda u: (u.recorded_at, u.pk))
         measures = {}
-        for measure in (
+        for measure in rows(
             Measure.objects.filter(plan=plan)
             .select_related("owner")
             .prefetch_related("objectives", "actions__objective")
@@ -86,12 +102,12 @@ class Stored:
             measure.plan = plan
             measures[measure.pk] = measure
             stored.measures.append(measure)
-        for target in (
+        for target in rows(
             Target.objects.filter(measure__plan=plan).select_related("replaces").order_by("id")
         ):
             target.measure = measures[target.measure_id]
             stored.targets[(target.measure_id, target.kind, target.due_date)].append(target)
-        for point in DataPoint.objects.filter(measure__plan=plan):
+        for point in rows(DataPoint.objects.filter(measure__plan=plan)):
             point.measure = measures[point.measure_id]
             stored.data[(point.measure_id, point.period_end)] = point
         return stored

@@ -1,9 +1,17 @@
 """The Updates and Areas sheets of an import (a part of `Planner`).
 
 Progress updates are append-only. A row identical to a stored update (same action or
-objective, same date, same content in the columns the sheet has) is unchanged; a row
-whose action (or objective) and date has no stored update is a new update; a row that
-would change a stored one is a problem: "add a new row with its own date".
+objective, same date, same content in the columns the sheet has; a blank "Recorded by"
+matches whoever recorded it) is unchanged; a row whose action (or objective) and date has
+no stored update is a new update; a row that would change a stored one is a problem:
+"add a new row with its own date".
+
+A new update is recorded as the progress form records one: in the importing person's
+name and dated today (a blank "As at" means today, a blank "Recorded by" the person
+importing). Only an administrator imports an update in someone else's name or dated
+before today (history: it is marked a correction, as in the admin). Nobody dates one in
+the future or before the plan starts. Where the plan asks for sign-off, a new update
+waits for it unless its author is one who signs off (`services.needs_sign_off`).
 """
 
 from __future__ import annotations
@@ -12,6 +20,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from improvement.models import Action, AreaForDevelopment, Objective, ProgressUpdate
+from improvement.models.progress import update_date_problem
+from improvement.services import backdating_problem, is_correction, needs_sign_off
 from improvement.workbook import format as fmt
 from improvement.workbook.reader import INVALID, Row, SheetRows
 from improvement.workbook.results import CREATE, KEEP, UNCHANGED
@@ -79,6 +89,8 @@ class UpdateSheets:
             action_ref = values.get("Action") or ""
             if INVALID in (ref, objective_ref, as_at, action_ref):
                 continue
+            if as_at is None:
+                as_at = values["As at"] = self.today
             if ref in first:
                 self._duplicate(rows, row, "Update ref", f"Update ref “{ref}”", first[ref])
                 continue
@@ -105,10 +117,8 @@ class UpdateSheets:
         outcome: dict[int, ProgressUpdate | None] = {}
         for update in parsed:
             group = left.get(update_key(update.subject, update.content["as_at"]), [])
-            same = next(
-                (u for u in group if _content(u, update.content, area_columns) == update.content),
-                None,
-            )
+            wanted = _comparable(update.content)
+            same = next((u for u in group if _content(u, wanted, area_columns) == wanted), None)
             if same is not None:
                 group.remove(same)
                 outcome[update.row.number] = same
@@ -123,8 +133,9 @@ class UpdateSheets:
                 continue
             group = left.get(update_key(update.subject, update.content["as_at"]), [])
             if group:
-                stored = _content(group[0], update.content, area_columns)
-                differ = [k for k in update.content if stored.get(k) != update.content[k]]
+                wanted = _comparable(update.content)
+                stored = _content(group[0], wanted, area_columns)
+                differ = [k for k in wanted if stored.get(k) != wanted[k]]
                 names = ", ".join(_UPDATE_COLUMNS[k].lower() for k in differ)
                 self.problem(
                     rows.title,
@@ -135,7 +146,8 @@ class UpdateSheets:
                     "Add a new row with its own date, and put this row back as it was.",
                 )
                 continue
-            self._new_update(rows, update, areas_sheet, areas_rows)
+            if not self._new_update(rows, update, areas_sheet, areas_rows):
+                continue
             self.step(rows, number, CREATE, f"create {thing}")
             self._area_steps(areas_sheet, areas_rows, update.ref, CREATE)
         for group in left.values():
@@ -170,9 +182,46 @@ class UpdateSheets:
             content[name] = value if value is not None else ""
         return content
 
-    def _new_update(self, rows, update: _Update, areas_sheet, areas_rows) -> None:
+    def _recorder(self, rows, update: _Update):
+        """Who a new update is recorded by, or INVALID (a problem on the row)."""
+        named = update.content.get("author", "")
+        if self.administrator:
+            return self.users.get(named) if named else self.user
+        own = self.user.get_username()
+        if named and named != own:
+            self.problem(
+                rows.title,
+                update.row.number,
+                "Recorded by",
+                f"An update you import is recorded in your own name ({own}); only an "
+                "administrator can import an update in someone else's name.",
+                "Leave Recorded by blank, or write your own user name.",
+            )
+            return INVALID
+        return self.user
+
+    def _date_problem(self, rows, update: _Update) -> bool:
+        """Whether the new update's date is refused (the problem is on its As at)."""
+        as_at = update.content["as_at"]
+        problem = update_date_problem(as_at=as_at, plan=self.plan, today=self.today)
+        fix = "Correct the date."
+        if problem is None and not self.administrator:
+            problem = backdating_problem(user=self.user, as_at=as_at, today=self.today)
+            fix = (
+                "Leave As at blank (it means today) or write today's date; an "
+                "administrator can import earlier updates."
+            )
+        if problem:
+            self.problem(rows.title, update.row.number, "As at", problem, fix)
+        return bool(problem)
+
+    def _new_update(self, rows, update: _Update, areas_sheet, areas_rows) -> bool:
+        """Plan a new update and its areas; False where it has a problem."""
         content = update.content
         subject = update.subject
+        author = self._recorder(rows, update)
+        if self._date_problem(rows, update) or author is INVALID:
+            return False
         instance = ProgressUpdate(
             action=subject if isinstance(subject, Action) else None,
             objective=subject if isinstance(subject, Objective) else None,
@@ -182,7 +231,9 @@ class UpdateSheets:
             achievements=content.get("achievements", []),
             evidence=content.get("evidence", []),
             period=self.periods.get(content.get("period", "")),
-            author=self.users.get(content.get("author", "")),
+            author=author,
+            correction=self.administrator
+            and is_correction(as_at=content["as_at"], today=self.today),
         )
         self._check(instance, rows.title, self._where(rows, update.row.number))
         areas = []
@@ -198,13 +249,22 @@ class UpdateSheets:
             )
             self._check(area, areas_sheet.title, self._where(areas_sheet, area_row.number))
             areas.append(area)
+        self._save(instance)
+        for area in areas:
+            self._save(area)
+        return True
 
-        def after(areas=areas):
-            for area in areas:
-                area._history_user = self.user
-                area.save()
-
-        self._save(instance, after)
+    def _before_saving(self, model) -> None:
+        """Sign-off, decided once the plan is saved: once for each author."""
+        if model is not ProgressUpdate:
+            return
+        decided: dict[int, bool] = {}
+        for update in self.writes.new(ProgressUpdate):
+            if update.author is None:
+                continue  # history with nobody named: there is nobody to wait for
+            if update.author.pk not in decided:
+                decided[update.author.pk] = needs_sign_off(self.plan, update.author)
+            update.needs_sign_off = decided[update.author.pk]
 
     def _area_steps(self, areas_sheet, areas_rows, ref: str, kind: str) -> None:
         if not areas_rows:
@@ -236,6 +296,12 @@ _UPDATE_COLUMNS = {
 
 
 _AREA_FIELDS = {"Description": "description", "Timescale": "timescale", "Due date": "due_date"}
+
+
+def _comparable(content: dict) -> dict:
+    """A row's content as compared with stored updates: a blank Recorded by names
+    nobody in particular, so it matches whoever recorded the update."""
+    return {k: v for k, v in content.items() if not (k == "author" and not v)}
 
 
 def _content(update: ProgressUpdate, like: dict, area_columns: tuple[str, ...]) -> dict:

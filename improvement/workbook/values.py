@@ -18,6 +18,21 @@ from improvement.reports.safe import FORMULA_STARTS
 from improvement.reports.safe import cell as safe_cell
 from improvement.status import Status
 
+# The most characters a spreadsheet cell holds (Excel's limit, and so the plan
+# workbook's): longer text is refused on import and stops an export, never cut.
+CELL_LIMIT = 32_767
+
+
+def fits_a_cell(text: str) -> None:
+    """Refuse text that would not fit a cell once exported (with its apostrophe)."""
+    length = len(escape(text))
+    if length > CELL_LIMIT:
+        raise CellProblem(
+            f"The text is {length:,} characters long; a spreadsheet cell holds at most "
+            f"{CELL_LIMIT:,}, so the tracker could not export it whole.",
+            "Shorten it, or split it into several entries.",
+        )
+
 
 class CellProblem(Exception):
     def __init__(self, message: str, fix: str = ""):

@@ -7,6 +7,11 @@ into an empty database and exporting again gives the same cells. Every text cell
 through `values.escape` (improvement.reports.safe, made reversible), so nothing typed
 into the tracker becomes a formula in Excel. Dates are real Excel dates; figures are
 numbers.
+
+A cell holds at most 32,767 characters (Excel's limit; openpyxl silently cuts longer
+text). Nothing is cut here: a value that does not fit stops the export with
+`CellTooLong`, naming the sheet, row and column, in both formats (a CSV file opened in
+Excel is cut the same way), so that an export always imports back whole.
 """
 
 from __future__ import annotations
@@ -38,7 +43,13 @@ from improvement.models import (
 )
 from improvement.status import Status
 from improvement.workbook import format as fmt
-from improvement.workbook.values import escape, lines_out, number_out, number_text
+from improvement.workbook.values import (
+    CELL_LIMIT,
+    escape,
+    lines_out,
+    number_out,
+    number_text,
+)
 from metrics.models import DataPoint, Direction, Measure, Target
 from metrics.units import Unit
 
@@ -292,6 +303,50 @@ def example_sheets() -> tuple:
 
 # -- files -----------------------------------------------------------------------------
 
+
+class CellTooLong(Exception):
+    """A value too long for a spreadsheet cell: the export would have to cut it."""
+
+    def __init__(self, sheet: str, row: int, column: str, length: int, names: str):
+        self.sheet, self.row, self.column, self.length = sheet, row, column, length
+        self.names = names  # the row's references, so that people can find it
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        where = f"row {self.row}" + (f" ({self.names})" if self.names else "")
+        return (
+            f"The plan cannot be exported whole: on the {self.sheet} sheet, {where}, the "
+            f"{self.column} is {self.length:,} characters long, and a spreadsheet cell holds "
+            f"at most {CELL_LIMIT:,}."
+        )
+
+    fix = "Shorten it in the tracker (or split it into several entries), then export again."
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.fix}"
+
+
+# The columns that say which thing a row is about, for `CellTooLong`.
+NAMING_COLUMNS = ("Field", "Update ref", "Objective", "Action", "Reference", "Measure", "As at")
+
+
+def _check_lengths(sheets: Sheets, text_of) -> None:
+    for name, headings, rows in sheets:
+        if not headings:
+            continue  # the Read me: our own words
+        for number, values in enumerate(rows, start=2):
+            for heading, value in zip(headings, values, strict=False):
+                text = text_of(value)
+                if isinstance(text, str) and len(text) > CELL_LIMIT:
+                    row = dict(zip(headings, values, strict=False))
+                    names = ", ".join(
+                        f"{c} {_csv_value(row[c])}" for c in NAMING_COLUMNS if row.get(c)
+                    )
+                    column = row["Field"] if heading == "Value" and row.get("Field") else heading
+                    raise CellTooLong(name, number, column, len(text), names)
+
+
 TEXT_COLUMNS = {"Reference", "Objective", "Action", "Update ref", "Measure", "Field"}
 WIDE_COLUMNS = {
     "Description", "Progress", "Achievements", "Evidence", "Steps", "Success measures",
@@ -308,6 +363,7 @@ def _xlsx_value(value):
 
 
 def to_xlsx(sheets: Sheets) -> bytes:
+    _check_lengths(sheets, _xlsx_value)
     book = Workbook()
     book.remove(book.active)
     bold = Font(bold=True)
@@ -361,6 +417,7 @@ def _csv_value(value) -> str:
 
 def to_csv_files(sheets: Sheets) -> dict[str, bytes]:
     """One CSV file per sheet ("Plan.csv" …), UTF-8 with a byte-order mark for Excel."""
+    _check_lengths(sheets, _csv_value)
     files = {}
     for name, headings, rows in sheets:
         buffer = io.StringIO()

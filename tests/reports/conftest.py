@@ -113,3 +113,37 @@ def plan(db):
     TargetFactory(measure=stable, value=70, due_date=D(2026, 3, 31))
     DataPointFactory(measure=stable, period_end=D(2025, 6, 30), value=75)
     return plan
+
+
+# The seed plans (fixtures/plans/*.yaml), each with the date its latest update reports.
+SEED_PLANS = {
+    "nottinghamshire-2004": D(2004, 2, 29),
+    "slough-2014": D(2014, 9, 30),
+    "herefordshire-2013": D(2013, 7, 1),
+}
+# A committee paper's cover block, as a clerk enters it on the report page.
+COVER = {
+    "committee": "Children and Young People Scrutiny Committee",
+    "meeting_date": D(2030, 1, 15),
+    "agenda_item": "7",
+    "report_of": "Director of Children's Services",
+    "author": "Alex Clerk",
+    "contact": "alex.clerk@example.gov.uk, 01234 567890",
+    "document_reference": "CYP/2030/07",
+    "purpose": "To update the committee on progress against the improvement plan.",
+    "recommendations": "Note the progress made.\nAgree the actions for the next quarter.",
+}
+
+
+@pytest.fixture
+def seed_plan(db, request):
+    """One seed plan loaded from its plan file, with a cover entered for its reports:
+    `request.param` is its slug."""
+    from django.conf import settings
+
+    from improvement.models import ReportCover
+    from improvement.plan_files import load_plan_file
+
+    plan = load_plan_file(settings.BASE_DIR / "fixtures" / "plans" / f"{request.param}.yaml")
+    ReportCover.objects.create(plan=plan, **COVER)
+    return plan

@@ -23,8 +23,8 @@ def page(client, plan, query="?as_at=2025-06-30"):
 
 def test_only_troubled_objectives_actions_and_measures(plan):
     report = exceptions_report(plan, AS_AT, D(2025, 3, 31))
-    assert [o.reference for o in report.objectives] == ["1"]
-    assert [a.reference for _, a in report.actions] == ["1.2", "1.10"]
+    assert [i.objective.reference for i in report.objectives] == ["1"]
+    assert [i.action.reference for i in report.actions] == ["1.2", "1.10"]
     assert [m.in_brackets for m in report.measures] == ["Vacancy rate 14.0% (8.0%)"]
     assert report.summary == (
         "As at 30 June 2025, 1 objective is off track or at risk; 2 actions are off track, at "
@@ -39,7 +39,7 @@ def test_an_overdue_action_is_an_exception_whatever_its_status(plan):
     late = ActionFactory(objective=objective, reference="3.5", due_date=D(2025, 1, 31))
     ProgressUpdateFactory(action=late, as_at=D(2025, 6, 1), status="on_track")
     report = exceptions_report(plan, AS_AT, None)
-    assert "3.5" in [a.reference for _, a in report.actions]
+    assert "3.5" in [i.action.reference for i in report.actions]
 
 
 def test_what_changed_has_arrows_and_words(plan):
@@ -58,10 +58,11 @@ def test_the_page_compares_with_the_last_period_by_default(signed_in, plan):
     response = page(signed_in, plan)
     assert response.context["exceptions"].since == D(2025, 3, 31)
     html = response.content.decode()
-    assert "Changes since 31 March 2025" in html
+    assert ("Changes since", "31 March 2025") in response.context["cover"].lines
     assert "What changed since 31 March 2025" in html
     assert "<strong>↓ worse</strong>" in html and "<strong>✓ completed</strong>" in html
-    assert "<strong>Vacancy rate 14.0% (8.0%)</strong>" in html
+    measures = html[html.index("Measures off target") : html.index("What changed since")]
+    assert "Vacancy rate" in measures and "14.0% (8.0%)" in measures
     actions = html[html.index("Actions off track") : html.index("Measures off target")]
     assert "Fill vacancies" in actions and "Cut agency use" in actions
     assert "Agree a workforce plan" not in actions and "Data task 1" not in actions
@@ -71,8 +72,34 @@ def test_the_page_compares_with_a_chosen_date_or_period(signed_in, plan):
     response = page(signed_in, plan, "?as_at=2025-06-30&since=2025-06-01")
     assert response.context["exceptions"].since == D(2025, 6, 1)
     q4 = ReportingPeriod.objects.get(name="Q4 2024/25")
-    response = page(signed_in, plan, f"?as_at=2025-06-30&since=2025-06-01&since_period={q4.pk}")
-    assert response.context["exceptions"].since == D(2025, 3, 31)
+    url = reverse("plan-exceptions", kwargs={"slug": plan.slug})
+    response = signed_in.get(f"{url}?as_at=2025-06-30&since=2025-06-01&since_period={q4.pk}")
+    # The period becomes the one date shown: its end, in the date field.
+    assert response.status_code == 302
+    assert response.url == f"{url}?as_at=2025-06-30&since=2025-03-31"
+    assert signed_in.get(response.url).context["exceptions"].since == D(2025, 3, 31)
+
+
+def test_each_exception_has_its_narrative_and_what_moved(plan):
+    report = exceptions_report(plan, AS_AT, D(2025, 3, 31))
+    late = next(i for i in report.actions if i.action.reference == "1.10")
+    assert late.narrative == "Agency use is 14% & rising."
+    assert (late.before.label, late.action.status.label, late.movement) == (
+        "Amber",
+        "Red",
+        "↓ worse",
+    )
+    objective = report.objectives[0]
+    assert (objective.before.label, objective.movement) == ("Amber", "↓ worse")
+    # Without a date to compare with, nothing claims to have moved.
+    assert exceptions_report(plan, AS_AT, None).actions[0].movement == ""
+
+
+def test_the_exceptions_key_lists_only_what_the_exceptions_show(plan):
+    report = exceptions_report(plan, AS_AT, D(2025, 3, 31))
+    labels = [line.label for line in report.key]
+    # Red and Amber items, the changes' Complete, Green and Not started, the overdue flag.
+    assert labels == ["Complete", "Green", "Amber", "Red", "Not started", "No status", "Overdue"]
 
 
 def test_a_comparison_date_after_the_report_date_is_refused(signed_in, plan):

@@ -40,14 +40,14 @@ def test_the_report_as_at_a_date_says_what_the_history_says(plan, as_at):
     report = progress_report(plan, as_at)
     state = plan_state_as_at(plan, as_at)
     labels = plan.labels()
-    assert [(a.reference, a.status) for a in report.actions] == [
+    assert [(a.reference, a.status.status) for a in report.actions] == [
         (a.action.reference, a.status) for a in state.actions
     ]
     assert [a.status_label for a in report.actions] == [
         labels[a.status] if a.status else "No status" for a in state.actions
     ]
-    assert [o.status for o in report.objectives] == [o.status for o in state.objectives]
-    assert report.status == state.status
+    assert [o.status.status for o in report.objectives] == [o.status for o in state.objectives]
+    assert report.status.status == state.status
 
 
 def test_updates_after_the_date_do_not_count(plan):
@@ -61,8 +61,19 @@ def test_updates_after_the_date_do_not_count(plan):
 def test_the_key_gives_the_standard_word_where_the_plans_differs(plan):
     key = {line.label: line for line in progress_report(plan, AS_AT).key}
     assert key["Green"].standard_word == "On track"
-    assert key["Green"].description == "Will be met on time."
+    assert key["Green"].meaning == "Will be met on time."
     assert key["Complete"].standard_word == ""
+    # A status the plan gives no meaning for still says what it means.
+    assert key["Complete"].meaning == "The work is finished."
+
+
+def test_the_key_lists_only_the_labels_the_report_shows(plan):
+    report = progress_report(plan, AS_AT)
+    # Nothing is not started or without a status as at June: neither is in the key.
+    assert [line.label for line in report.key] == ["Complete", "Green", "Amber", "Red", "Overdue"]
+    march = progress_report(plan, datetime.date(2025, 3, 31))
+    assert "Not started" in [line.label for line in march.key]
+    assert "Complete" not in [line.label for line in march.key]
 
 
 def test_the_page_has_the_title_lines_key_summary_and_every_action(signed_in, plan):
@@ -71,8 +82,10 @@ def test_the_page_has_the_title_lines_key_summary_and_every_action(signed_in, pl
     for text in [
         "Anytown Council",
         "Children&#x27;s services improvement plan",
-        "Report to Children and Young People Scrutiny Committee",
-        "Progress as at 30 June 2025",
+        "Progress report: Children&#x27;s services improvement plan",
+        "Children and Young People Scrutiny Committee",
+        "As at</dt>",
+        "30 June 2025",
         "Status key",
         "On track: Will be met on time.",
         report.summary,
@@ -80,7 +93,8 @@ def test_the_page_has_the_title_lines_key_summary_and_every_action(signed_in, pl
     ]:
         assert text in html, text
     positions = [
-        html.index(f'<th scope="row" class="govuk-table__header">{ref}</th>') for ref in ORDER
+        html.index(f'<th scope="row" class="govuk-table__header" data-label="Ref">{ref}</th>')
+        for ref in ORDER
     ]
     assert positions == sorted(positions)
     assert '<strong class="app-status app-status--red">Red</strong>' in html
@@ -136,9 +150,18 @@ def test_a_reporting_period_draws_the_report_as_at_its_end(signed_in, plan):
     from improvement.models import ReportingPeriod
 
     q4 = ReportingPeriod.objects.get(name="Q4 2024/25")
-    response = page(signed_in, plan, f"?as_at=2025-06-30&period={q4.pk}")
+    url = reverse("plan-report", kwargs={"slug": plan.slug})
+    response = signed_in.get(f"{url}?as_at=2025-06-30&period={q4.pk}")
+    # The page shows one date: the period's end, in the date field and the report.
+    assert response.status_code == 302 and response.url == f"{url}?as_at=2025-03-31"
+    response = signed_in.get(response.url)
     assert response.context["report"].as_at == datetime.date(2025, 3, 31)
-    assert "Progress as at 31 March 2025" in response.content.decode()
+    html = response.content.decode()
+    assert 'value="2025-03-31"' in html and "31 March 2025" in html
+    assert "30 June 2025" not in html
+    # A download with a period is drawn as at its end, with no detour.
+    file = signed_in.get(f"{url}?as_at=2025-06-30&period={q4.pk}&format=csv")
+    assert file.status_code == 200 and "2025-03-31" in file["Content-Disposition"]
 
 
 def test_a_bad_date_is_explained_next_to_the_field(signed_in, plan):
@@ -186,4 +209,25 @@ def test_the_web_page_file_stands_alone_with_no_navigation(signed_in, plan):
     report = progress_report(plan, AS_AT)
     assert report.summary in html
     for reference in ORDER:
-        assert f'<th scope="row" class="govuk-table__header">{reference}</th>' in html
+        assert (
+            f'<th scope="row" class="govuk-table__header" data-label="Ref">{reference}</th>' in html
+        )
+
+
+def test_every_status_is_shown_through_one_helper(plan):
+    from improvement.reports.assembly import report_status
+
+    labels = plan.labels()
+    green = report_status("on_track", labels)
+    assert (green.label, green.standard, green.colour, green.differs) == (
+        "Green",
+        "On track",
+        "green",
+        True,
+    )
+    none = report_status(None, labels)
+    assert (none.code, none.label, none.colour) == ("", "No status", "none")
+    assert report_status(None, labels, none_label="No data").label == "No data"
+    report = progress_report(plan, AS_AT)
+    shown = [a.status for a in report.actions] + [o.status for o in report.objectives]
+    assert all(s == report_status(s.code, labels) for s in shown)

@@ -98,6 +98,8 @@ def rows_of(data: bytes, sheet: str) -> list[list]:
 
 def _sheet_xml(rows) -> str:
     def cell(value):
+        if value is None:
+            return "<c/>"
         return f'<c t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
 
     body = "".join(f"<row>{''.join(cell(v) for v in row)}</row>" for row in rows)
@@ -159,6 +161,23 @@ def crafted_xlsx(sheets: dict[str, object], *, compresslevel: int = 1) -> bytes:
     return buffer.getvalue()
 
 
+def rezipped(data: bytes, *, drop: str = "", corrupt: str = "") -> bytes:
+    """The workbook zipped again without one part, or with one part's data damaged."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as rebuilt:
+        for entry in source.infolist():
+            if entry.filename != drop:
+                rebuilt.writestr(entry, source.read(entry))
+    damaged = bytearray(buffer.getvalue())
+    if corrupt:
+        info = zipfile.ZipFile(io.BytesIO(bytes(damaged))).getinfo(corrupt)
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+        for offset in range(start + 2, start + info.compress_size - 2, 7):
+            damaged[offset] ^= 0x55  # the compressed data: a zlib or checksum error
+    return bytes(damaged)
+
+
 def zip_bomb(unpacked_mb: int = 300) -> bytes:
     """A small .xlsx whose one sheet unpacks to `unpacked_mb` megabytes of spaces."""
     buffer = io.BytesIO()
@@ -182,6 +201,11 @@ def row_counts() -> dict[str, int]:
         for label in ("improvement", "metrics", "workforce")
         for model in apps.get_app_config(label).get_models()
     }
+
+
+def plan_row_counts() -> dict[str, int]:
+    """`row_counts` but for the uploads waiting to be confirmed."""
+    return {k: v for k, v in row_counts().items() if k != "improvement.PendingImport"}
 
 
 def history_count() -> int:

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 from improvement.models import Plan
 from improvement.plan_files import _delete_plan
-from tests.workbook.conftest import cells, minimal_sheets, row_counts, seed, xlsx
+from tests.workbook.conftest import cells, minimal_sheets, rezipped, row_counts, seed, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,17 @@ def test_import_plan_records_the_changes_as_made_by_the_named_user(tmp_path, adm
     assert Plan.objects.get().history.first().history_user == administrator
     with pytest.raises(CommandError, match="no user 'ghost'"):
         run("import_plan", str(path), "--user", "ghost")
+
+
+def test_import_plan_says_a_damaged_workbook_is_damaged(tmp_path):
+    data = xlsx(minimal_sheets())
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(rezipped(data, corrupt="xl/worksheets/sheet2.xml"))
+    counts = row_counts()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        run("import_plan", str(path))
+    assert row_counts() == counts
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_plan", str(path), stdout=io.StringIO(), stderr=err)
+    assert "“plan.xlsx” is damaged: it cannot be opened." in err.getvalue()

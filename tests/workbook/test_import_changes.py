@@ -5,9 +5,12 @@ import datetime
 import io
 
 import pytest
+from django.db import IntegrityError
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from improvement.models import Action, Objective, Plan, ProgressUpdate, StatusKeyEntry
+from improvement.models import Action, Milestone, Objective, Plan, ProgressUpdate, StatusKeyEntry
+from improvement.workbook import saving
 from improvement.workbook.results import CHANGE, CREATE, KEEP, UNCHANGED
 from improvement.workbook.services import plan_export, plan_import
 from metrics.models import DataPoint, Measure
@@ -69,7 +72,6 @@ def test_an_edited_workbook_changes_exactly_what_changed_and_history_says_who(no
         update_ref="100",
         objective="1",
         action="1.2",
-        as_at=datetime.date(2004, 5, 31),
         status="On track",
         progress="Strategy agreed.",
         achievements="Advert placed\nInterviews held",
@@ -90,7 +92,8 @@ def test_an_edited_workbook_changes_exactly_what_changed_and_history_says_who(no
         "due date from 30/09/2003 to 30/06/2004"
     )
     assert changed[1].what == "create action 1.7"
-    assert changed[2].what == "create update on action 1.2 as at 31/05/2004"
+    today = timezone.localdate()
+    assert changed[2].what == f"create update on action 1.2 as at {today:%d/%m/%Y}"
     assert {s.kind for s in result.steps} - {CHANGE, CREATE} == {UNCHANGED}
 
     action = Action.objects.get(objective__plan=notts, reference="1.2")
@@ -98,11 +101,13 @@ def test_an_edited_workbook_changes_exactly_what_changed_and_history_says_who(no
     record = action.history.first()
     assert record.history_type == "~" and record.history_user == editor
     assert record.history_change_reason == "Imported from a plan workbook"
-    update = ProgressUpdate.objects.get(action=action, as_at=datetime.date(2004, 5, 31))
-    assert (update.status, update.achievements) == (
+    update = ProgressUpdate.objects.get(action=action, as_at=today)
+    assert (update.status, update.achievements, update.author) == (
         "on_track",
         ["Advert placed", "Interviews held"],
+        editor,
     )
+    assert not update.correction
     assert update.history.first().history_user == editor
     # One history row for each thing saved, and nothing else.
     assert history_count() == history + 3
@@ -173,16 +178,16 @@ def test_a_failure_while_saving_rolls_everything_back(notts, editor, monkeypatch
     book = Book(plan_export(plan=notts).data)
     book.append("Actions", objective="1", reference="1.7", title="A good new action")
     book.set("Objectives", book.find("Objectives", reference="2"), "Title", "A new title")
+    book.append("Milestones", objective="1", action="1.7", title="Started")
     counts = row_counts()
-    original = Objective.save
+    original = saving.bulk_create_with_history
 
-    def refuse(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        from django.db import IntegrityError
+    def refuse(objects, model, *args, **kwargs):
+        original(objects, model, *args, **kwargs)
+        if model is Milestone:  # after the objective and the action have been written
+            raise IntegrityError("simulated")
 
-        raise IntegrityError("simulated")
-
-    monkeypatch.setattr(Objective, "save", refuse)
+    monkeypatch.setattr(saving, "bulk_create_with_history", refuse)
     result = plan_import(data=book.data(), file_name="notts.xlsx", user=editor, confirm=True)
 
     assert not result.saved

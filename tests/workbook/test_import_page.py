@@ -2,6 +2,7 @@
 field, the confirmation, and a query count that does not grow with the rows."""
 
 import datetime
+import io
 import re
 
 import pytest
@@ -10,11 +11,19 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from improvement.models import Action, Objective, PendingImport, Plan
 from improvement.workbook.services import plan_export
 from tests.factories import PlanFactory, ProgressUpdateFactory
-from tests.workbook.conftest import minimal_sheets, row_counts, seed, xlsx
+from tests.workbook.conftest import (
+    minimal_sheets,
+    plan_row_counts,
+    rezipped,
+    row_counts,
+    seed,
+    xlsx,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -187,15 +196,48 @@ def test_a_plan_changed_between_the_dry_run_and_the_confirmation_is_not_half_imp
         as_at=datetime.date(2025, 6, 30),
         narrative="Three appointed.",
     )
-    counts = row_counts()
+    counts = plan_row_counts()
 
     response = client.post(reverse("plan-import-confirm"), {"token": str(pending.token)})
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     page = response.content.decode()
     assert "Nothing was imported" in page and "Updates cannot be changed" in page
-    assert row_counts() == counts
+    assert "create update on action 1.1 as at 30/06/2025" in page  # what the check said
+    assert plan_row_counts() == counts
     assert Objective.objects.get(reference="1").title == "Workforce"
+
+
+def test_a_confirmation_refuses_changes_made_since_the_dry_run_and_shows_them(
+    client, administrator
+):
+    plan = seed("nottinghamshire-2004")
+    client.force_login(administrator)
+    book = load_workbook(io.BytesIO(plan_export(plan=plan).data))
+    book["Objectives"]["C2"] = "A new title for objective 1"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload(client, buffer.getvalue())
+    pending = PendingImport.objects.get()
+    # After the check, someone edits an action the workbook also holds (as it was).
+    action = Action.objects.get(objective__plan=plan, reference="1.1")
+    old_title, action.title = action.title, "Retitled in the admin meanwhile"
+    action.save()
+    counts = plan_row_counts()
+
+    response = client.post(reverse("plan-import-confirm"), {"token": str(pending.token)})
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "the plan has changed in the tracker since you checked the workbook" in page
+    changed = page[page.index('id="changed"') :]
+    assert "action 1.1 unchanged" in changed  # what the check said …
+    assert "change action 1.1: title from “Retitled in the admin meanwhile”" in changed  # … now
+    assert plan_row_counts() == counts  # nothing saved: not the objective, not the old title
+    action.refresh_from_db()
+    assert action.title == "Retitled in the admin meanwhile" != old_title
+    assert Objective.objects.get(plan=plan, reference="1").title != "A new title for objective 1"
+    assert not PendingImport.objects.exists()  # out of date: it has to be uploaded again
 
 
 def test_the_dry_runs_query_count_does_not_grow_with_the_rows(client, administrator):
@@ -237,3 +279,14 @@ def test_the_upload_and_the_confirmation_need_the_csrf_token(administrator):
     assert upload(client, xlsx(minimal_sheets())).status_code == 403
     assert client.post(reverse("plan-import-confirm"), {"token": "x"}).status_code == 403
     assert not PendingImport.objects.exists()
+
+
+def test_a_damaged_workbook_is_a_message_next_to_the_field_never_an_error(client, administrator):
+    client.force_login(administrator)
+    data = xlsx(minimal_sheets())
+    for damaged in (rezipped(data, corrupt="xl/worksheets/sheet2.xml"), data[: len(data) // 2]):
+        response = upload(client, damaged)
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "is damaged" in page or "could not be read" in page
+        assert not PendingImport.objects.exists() and not Plan.objects.exists()

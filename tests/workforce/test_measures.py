@@ -125,7 +125,7 @@ def test_values_are_kept_to_four_decimal_places(area):
     assert values(measure) == {SEP: Decimal("33.3333")}
 
 
-def test_hand_entered_points_give_way_where_the_returns_give_a_value(area):
+def test_hand_entered_points_that_reached_a_fed_measure_give_way_to_the_returns(area):
     WorkforceReturnFactory(team=TeamFactory(service_area=area), permanent_fte=9, agency_fte=1)
     measure = indicator_measure("agency")
     DataPoint.objects.create(measure=measure, period_end=SEP, value=Decimal("50"))
@@ -133,8 +133,9 @@ def test_hand_entered_points_give_way_where_the_returns_give_a_value(area):
     indicator_measures_refresh()
     replaced = DataPoint.objects.get(measure=measure, period_end=SEP)
     assert (replaced.value, replaced.source) == (Decimal("10.0000"), "workforce")
-    earlier.refresh_from_db()
-    assert earlier.source == "entered"  # from before the returns were kept: left alone
+    # A fed measure shows only what the returns give; the change history keeps the rest.
+    assert not DataPoint.objects.filter(pk=earlier.pk).exists()
+    assert earlier.history.filter(history_type="-").exists()
 
 
 def test_a_measure_not_fed_by_the_returns_is_left_alone(area):

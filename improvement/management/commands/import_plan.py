@@ -2,8 +2,11 @@
 (.xlsx), a .zip of its CSV files, or a folder of them (as `export_plan --csv-dir` writes).
 
 Prints what the import does, row by row, and every problem; all or nothing, and the
-exit status is non-zero when there is any problem. On the command line no role is
-needed; `--user` names who the changes are recorded as made by.
+exit status is non-zero when there is any problem (a damaged or unreadable file too). On
+the command line no role is needed and history may be imported as an administrator
+imports it (updates in anyone's name, dated before today: marked as corrections);
+`--user` names who the changes are recorded as made by, and who a new update with a
+blank "Recorded by" is by.
 """
 
 import io
@@ -35,7 +38,10 @@ class Command(BaseCommand):
         if path.is_dir():
             data, name = _zip_folder(path), f"{path.name}.zip"
         elif path.is_file():
-            data, name = path.read_bytes(), path.name
+            try:
+                data, name = path.read_bytes(), path.name
+            except OSError as exc:
+                raise CommandError(f"{path}: cannot be read ({exc.strerror})") from exc
         else:
             raise CommandError(f"{path}: no such file or folder")
         author = None
