@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "improvement",
     "metrics",
     "workforce",
+    # The site's own system checks (config/checks.py).
+    "config.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.view_on_site import view_on_site
 from improvement.views.mine import home
 
 admin.site.site_header = "Improvement tracker administration"
@@ -18,6 +19,12 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Before the admin's own "view on site" (same address, `admin:view_on_site` still
+    # reverses to it): only for people who may read the object.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path("measures/", include("metrics.urls")),
     path("workforce/", include("workforce.urls")),

@@ -13,6 +13,7 @@ class ImprovementConfig(AppConfig):
 
         from improvement import permissions  # noqa: F401  registers the rules
         from improvement.admin import guard_change_lists
+        from improvement.api import token_revocation  # noqa: F401  password change revokes
         from improvement.roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="tracker-sync-roles")
