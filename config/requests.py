@@ -44,3 +44,21 @@ class RequestBodyLimitMiddleware:
             )
             return HttpResponse(body, status=413)
         return self.get_response(request)
+
+
+class NoNulInAddressMiddleware:
+    """Refuse (400) a web address whose query string holds a NUL character. No page uses
+    one, PostgreSQL cannot compare text with one (every list filter, ours and the admin's
+    and third-party apps', would fail), and a form field's NUL is refused next to the field
+    by the models' own validators: this covers the address only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.META.get("QUERY_STRING", "") or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            return HttpResponse(render_to_string("400.html"), status=400)
+        return self.get_response(request)

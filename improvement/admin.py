@@ -21,7 +21,8 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Model, Q
 from django.http import Http404
@@ -243,10 +244,57 @@ def guard_change_lists(site) -> None:
         model_admin.get_changelist = get_changelist
 
 
+# -- autocomplete widgets that survive a bad id --------------------------------------
+
+
+class _KnownIdsOnly:
+    """Django's autocomplete widget redraws an invalid form by looking up the posted ids;
+    one that is not an id at all ("xyz", a NUL) raised there instead of the form saying
+    "Select a valid choice". Only ids the related field can hold are looked up."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+
+        def is_id(item) -> bool:
+            try:
+                target.to_python(item)
+            except ValidationError:
+                return False
+            return True
+
+        return super().optgroups(name, [v for v in value if v in ("", None) or is_id(v)], attr)
+
+
+class SafeAutocompleteSelect(_KnownIdsOnly, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_KnownIdsOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class SafeAutocomplete:
+    """For any model admin or inline with `autocomplete_fields`."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 # -- who may touch what --------------------------------------------------------------
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(SafeAutocomplete, SimpleHistoryAdmin):
     """django-simple-history's admin, read-only and within the admin's own scope.
 
     Its history pages look the object up without the admin's queryset (falling back to
@@ -255,7 +303,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
     answer only for objects this admin would show, and history is never written back."""
 
     def _in_scope(self, request, object_id) -> bool:
-        return self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            return False  # not an id at all: nothing of ours
+        return self.get_queryset(request).filter(pk=pk).exists()
 
     def history_view(self, request, object_id, extra_context=None):
         if not self._in_scope(request, object_id):
@@ -343,7 +395,7 @@ class SectionInline(VersionedAdmin, admin.TabularInline):
     extra = 0
 
 
-class ObjectiveInline(VersionedAdmin, admin.TabularInline):
+class ObjectiveInline(SafeAutocomplete, VersionedAdmin, admin.TabularInline):
     model = Objective
     extra = 0
     fields = ["reference", "title", "section", "owner"]
@@ -428,7 +480,7 @@ class PlanAdmin(VersionedAdmin, PlanScoped, _StatesOnPage, HistoryAdmin):
 # -- objectives ----------------------------------------------------------------------
 
 
-class ActionInline(VersionedAdmin, admin.StackedInline):
+class ActionInline(SafeAutocomplete, VersionedAdmin, admin.StackedInline):
     model = Action
     extra = 0
     fields = [
@@ -549,7 +601,7 @@ def _form_for(form_class, user):
     return type(form_class.__name__, (form_class,), {"user": user})
 
 
-class UpdateInline(admin.StackedInline):
+class UpdateInline(SafeAutocomplete, admin.StackedInline):
     """Updates are append-only: earlier ones are shown read-only, new ones can be added."""
 
     model = ProgressUpdate
@@ -700,9 +752,22 @@ class ProgressUpdateAdmin(HistoryAdmin):
         plans = editable_plans(request.user).values("pk")
         return queryset.filter(Q(action__objective__plan__in=plans) | Q(objective__plan__in=plans))
 
+    @staticmethod
+    def _stored_plan(update):
+        """The plan of the update as stored: a change form being redrawn after a refused
+        save holds what was posted (perhaps no action or objective at all)."""
+        if not hasattr(update, "_stored_plan"):
+            stored = (
+                ProgressUpdate.objects.select_related("action__objective__plan", "objective__plan")
+                .filter(pk=update.pk)
+                .first()
+            )
+            update._stored_plan = stored.plan if stored else None
+        return update._stored_plan
+
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
-        return allowed and (obj is None or can_edit_plan(request.user, obj.plan))
+        return allowed and (obj is None or can_edit_plan(request.user, self._stored_plan(obj)))
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

@@ -15,6 +15,17 @@ from improvement.uploads import ACCEPT, check_evidence_file
 # picker) write British dates.
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 DATE_INVALID = "Enter the date as day, month and year, like 31/03/2025."
+# The days any page can be drawn as at: the tracker's arithmetic (staleness windows, a
+# year before, period ends) stays inside the calendar Python can hold, and no plan it
+# tracks lies outside these years.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2199, 12, 31)
+DATE_OUT_OF_RANGE = "Enter a date between 1900 and 2199."
+
+
+def date_in_range(value: date) -> None:
+    if not (EARLIEST_DAY <= value <= LATEST_DAY):
+        raise forms.ValidationError(DATE_OUT_OF_RANGE, code="out_of_range")
 
 
 def date_field(label: str, *, help_text: str = "", required_message: str | None = None):
@@ -30,6 +41,7 @@ def date_field(label: str, *, help_text: str = "", required_message: str | None 
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages=messages,
+        validators=[date_in_range],
     )
 
 

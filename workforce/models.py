@@ -157,7 +157,9 @@ class WorkforceReturn(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.team} at {self.as_at:%d/%m/%Y}"
+        # A change form redrawn after bad input may hold no team or no date to show.
+        team = self.team if self.team_id else "Workforce return"
+        return f"{team} at {self.as_at:%d/%m/%Y}" if self.as_at else str(team)
 
     def clean(self) -> None:
         """Checks across fields, each reported against the field to correct (the admin form

@@ -18,6 +18,7 @@ from datetime import date
 
 from rest_framework import serializers
 
+from improvement.forms import DATE_OUT_OF_RANGE, EARLIEST_DAY, LATEST_DAY
 from improvement.periods import stale_before
 from improvement.rollup import is_stale
 from improvement.status import (
@@ -452,10 +453,16 @@ class DataPointSerializer(_ItemSerializer):
 # -- query parameters -------------------------------------------------------------------
 
 
+def _as_at_in_range(value):
+    if not (EARLIEST_DAY <= value <= LATEST_DAY):
+        raise serializers.ValidationError(DATE_OUT_OF_RANGE)
+
+
 class AsAtQuery(serializers.Serializer):
     as_at = serializers.DateField(
         required=False,
         input_formats=["iso-8601"],
+        validators=[_as_at_in_range],
         help_text="Statuses as they stood at the end of this day (YYYY-MM-DD). Default: today.",
     )
 

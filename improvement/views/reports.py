@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from improvement.forms import DATE_FORMATS, AsAtForm, date_field
+from improvement.forms import DATE_FORMATS, AsAtForm, date_field, date_in_range
 from improvement.house_style import template_for
 from improvement.models import Plan, ReportCover, ReportingPeriod, SavedReport
 from improvement.models.reports import COVER_TEXT_LIMIT, CoverFields
@@ -293,8 +293,8 @@ class SaveForm(forms.Form):
         initial=Format.PDF,
         error_messages={"required": "Choose the format to save."},
     )
-    as_at = forms.DateField(input_formats=DATE_FORMATS)
-    since = forms.DateField(input_formats=DATE_FORMATS, required=False)
+    as_at = forms.DateField(input_formats=DATE_FORMATS, validators=[date_in_range])
+    since = forms.DateField(input_formats=DATE_FORMATS, required=False, validators=[date_in_range])
 
 
 class ArchiveForm(forms.Form):
