@@ -10,6 +10,7 @@ from .board_pack import BoardPack
 from .house_style import HouseStyle
 from .imports import PendingImport
 from .notifications import DigestLog, NotificationPreference, ReminderLog
+from .plan_state import PlanStateVersion
 from .plans import Plan, PlanKind, ReportingPeriod, Section, StatusKeyEntry
 from .progress import AreaForDevelopment, EvidenceFile, ProgressUpdate, SignOff
 from .reports import ReportCover, SavedReport
@@ -36,6 +37,7 @@ __all__ = [
     "PendingImport",
     "Plan",
     "PlanKind",
+    "PlanStateVersion",
     "ProgressUpdate",
     "ReminderLog",
     "ReportCover",

@@ -36,6 +36,7 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import CheckConstraint
 from django.utils import timezone
 
+from improvement import plan_versions
 from improvement.models import (
     Action,
     Milestone,
@@ -349,6 +350,7 @@ class Planner(MeasureSheets, UpdateSheets):
     def apply(self) -> Plan:
         """Save everything planned, in bulk. The caller holds the transaction."""
         self.writes.apply(user=self.user, before=self._before_saving)
+        plan_versions.bump([self.plan.pk])  # bulk writes send no signals
         return self.plan
 
     # -- preloading: users and reporting periods named anywhere, in one query each -------

@@ -50,7 +50,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from improvement import roles
+from improvement import plan_versions, roles
 from improvement.models import (
     Action,
     AreaForDevelopment,
@@ -340,6 +340,10 @@ class Command(BaseCommand):
                 deleted = delete_generated()
                 self.stdout.write(f"Deleted {deleted} generated plans and everything in them.")
             counts = Generator(sizes, seed=options["seed"], today=today).run()
+            # Bulk writes send no signals: give the generated plans their state versions.
+            plan_versions.bump(
+                Plan.objects.filter(slug__startswith=PLAN_PREFIX).values_list("pk", flat=True)
+            )
         analyse()
         elapsed = time.monotonic() - started
         for name, n in counts.rows.items():
