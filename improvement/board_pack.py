@@ -7,7 +7,8 @@ a web worker never lays out a thousand pages. The job records its progress (plan
 of plans to do, then the layout) on the pack, for the page to show, and keeps the
 finished file in the database. Each plan's report is the same content as its own
 report (`assembly.progress_report`, laid out by `paged.progress_document`), so a pack
-says exactly what the plans' reports say.
+says exactly what the plans' reports say, with each plan's remembered cover block; a
+Word pack of one council's plans is written into that council's house style.
 
 Who may see a pack: its requester, and anyone who may export every one of its plans
 (the same people who could make the same pack); anyone else gets 404.
@@ -21,10 +22,11 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from improvement.house_style import template_for
 from improvement.models import BoardPack, Plan
 from improvement.references import natural_key
 from improvement.reports import paged, pdf, word
-from improvement.reports.assembly import progress_report
+from improvement.reports.assembly import progress_report, remembered_cover
 from improvement.reports.paged import Contents, Heading, PageBreak, PagedDocument
 
 logger = logging.getLogger(__name__)
@@ -79,7 +81,7 @@ def pack_document(pack: BoardPack, on_plan=None) -> PagedDocument:
     )
     document.blocks.append(Contents())
     for done, plan in enumerate(plans, start=1):
-        report = progress_report(plan, pack.as_at)
+        report = progress_report(plan, pack.as_at, remembered_cover(plan))
         part = paged.progress_document(report)
         document.blocks.append(PageBreak())
         document.parts.append((len(document.blocks), part.running_title))
@@ -87,6 +89,15 @@ def pack_document(pack: BoardPack, on_plan=None) -> PagedDocument:
         if on_plan:
             on_plan(done)
     return document
+
+
+def pack_template(pack: BoardPack) -> bytes | None:
+    """The council's house style for a Word pack, where every plan in it is that
+    council's (a pack across councils has no one house style: the standard one)."""
+    organisations = {plan.organisation for plan in pack.plans.all()}
+    if len(organisations) != 1:
+        return None
+    return template_for(next(iter(pack.plans.all())))
 
 
 def contents_entries(document: PagedDocument) -> list[Heading]:
@@ -107,7 +118,7 @@ def build(pack: BoardPack) -> BoardPack:
         if pack.format == BoardPack.Format.PDF:
             content = pdf.render(document)
         else:
-            content = word.render(document)
+            content = word.render(document, template=pack_template(pack))
     except Exception as exc:
         logger.exception("Board pack %s failed", pack.pk)
         BoardPack.objects.filter(pk=pack.pk).update(

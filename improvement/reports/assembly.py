@@ -58,7 +58,7 @@ from improvement.history import (
     changes_between,
     plan_state_as_at,
 )
-from improvement.models import Plan, PlanKind
+from improvement.models import Plan, PlanKind, ReportCover
 from improvement.status import (
     DISPLAY_ORDER,
     NOT_ENOUGH_UPDATES,
@@ -1077,3 +1077,12 @@ def exceptions_report(
         measures=measures,
         changes=changes,
     )
+
+
+def remembered_cover(plan: Plan) -> dict:
+    """The plan's last-used cover values (none yet: the committee it reports to), which
+    its reports and board packs are drawn with unless others are given."""
+    cover = ReportCover.objects.filter(plan=plan).first()
+    values = cover.cover_values() if cover is not None else {}
+    values["committee"] = values.get("committee") or plan.reports_to
+    return values

@@ -33,7 +33,7 @@ from improvement.models.reports import COVER_TEXT_LIMIT, CoverFields
 from improvement.periods import previous_period
 from improvement.permissions import get_visible_or_404, require
 from improvement.reports import html, pdf, spreadsheet, word
-from improvement.reports.assembly import exceptions_report, progress_report
+from improvement.reports.assembly import exceptions_report, progress_report, remembered_cover
 
 Kind = SavedReport.Kind
 Format = SavedReport.Format
@@ -267,14 +267,6 @@ class CoverForm(forms.ModelForm):
                 f"as at ({_day(self.as_at)}). Enter the date of the meeting it goes to."
             )
         return meeting
-
-
-def remembered_cover(plan: Plan) -> dict:
-    """The plan's last-used cover values (none yet: the committee it reports to)."""
-    cover = ReportCover.objects.filter(plan=plan).first()
-    values = cover.cover_values() if cover is not None else {}
-    values["committee"] = values.get("committee") or plan.reports_to
-    return values
 
 
 def _cover_data(values: dict) -> dict:

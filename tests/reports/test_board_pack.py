@@ -246,3 +246,53 @@ def test_the_list_of_packs_takes_the_same_queries_for_few_or_many(client, clerk,
             plan
         )
     assert queries() == few
+
+
+def test_a_word_pack_of_one_councils_plans_uses_its_house_style_and_remembered_covers(
+    client, clerk, plan, settings, django_capture_on_commit_callbacks
+):
+    from improvement.models import HouseStyle, ReportCover
+    from tests.reports.test_house_style import LETTERHEAD, council_template
+
+    settings.TASKS = IMMEDIATE
+    HouseStyle.objects.create(
+        organisation=plan.organisation,
+        file_name="letterhead.docx",
+        data=council_template(),
+        uploaded_by=clerk,
+    )
+    ReportCover.objects.create(
+        plan=plan, committee="Corporate Parenting Panel", document_reference="CPP/2025/17"
+    )
+    sibling = PlanFactory(organisation=plan.organisation, title="Anytown workforce plan")
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(client, [plan, sibling], fmt="docx")
+    pack = BoardPack.objects.get()
+    download = client.get(reverse("board-pack-download", kwargs={"pk": pack.pk}))
+    document = Document(io.BytesIO(download.content))
+    assert document.sections[0].header.paragraphs[0].text == LETTERHEAD
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        c.text for t in document.tables for r in t.rows for c in r.cells
+    )
+    assert "CPP/2025/17" in text and "Corporate Parenting Panel" in text
+
+
+def test_a_word_pack_across_councils_keeps_the_standard_layout(
+    client, clerk, plan, second, settings, django_capture_on_commit_callbacks
+):
+    from improvement.models import HouseStyle
+    from tests.reports.test_house_style import LETTERHEAD, council_template
+
+    settings.TASKS = IMMEDIATE
+    HouseStyle.objects.create(
+        organisation=plan.organisation,
+        file_name="letterhead.docx",
+        data=council_template(),
+        uploaded_by=clerk,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(client, [plan, second], fmt="docx")
+    pack = BoardPack.objects.get()
+    download = client.get(reverse("board-pack-download", kwargs={"pk": pack.pk}))
+    document = Document(io.BytesIO(download.content))
+    assert LETTERHEAD not in [p.text for p in document.sections[0].header.paragraphs]
