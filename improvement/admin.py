@@ -48,7 +48,7 @@ from improvement.models import (
 from improvement.models.versioned import changes_since
 from improvement.permissions import can_edit_plan, editable_plans, is_administrator
 from improvement.services import backdating_problem, is_correction
-from improvement.status import Status, as_status
+from improvement.status import ROLLED_UP_CHOICES, Status, as_status
 from improvement.templatetags.tracker import status_tag
 
 
@@ -504,11 +504,11 @@ class ObjectiveStatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [*Status.choices, ("none", "No status")]
+        return [*ROLLED_UP_CHOICES, ("none", "No status")]
 
     def queryset(self, request, queryset):
         wanted = self.value()
-        if wanted not in [*Status.values, "none"]:
+        if wanted not in [value for value, _ in ROLLED_UP_CHOICES] + ["none"]:
             return queryset
         states = objective_states_as_at(queryset, timezone.localdate())
         keep = [

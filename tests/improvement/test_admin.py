@@ -131,3 +131,21 @@ def test_the_objective_list_filters_by_status_today(admin_client):
     )
     response = admin_client.get("/admin/improvement/objective/?status=off_track")
     assert [o.reference for o in response.context["cl"].result_list] == ["1"]
+
+
+def test_the_objective_list_filters_by_not_enough_updates(admin_client):
+    plan = PlanFactory()
+    thin = ObjectiveFactory(plan=plan, reference="1")
+    rated = ObjectiveFactory(plan=plan, reference="2")
+    # One of four actions rated: below the plan's minimum share, so not enough updates.
+    ProgressUpdateFactory(
+        action=ActionFactory(objective=thin), as_at=D(2025, 1, 1), status="on_track"
+    )
+    for _ in range(3):
+        ProgressUpdateFactory(action=ActionFactory(objective=thin), as_at=D(2025, 1, 1), status="")
+    ProgressUpdateFactory(
+        action=ActionFactory(objective=rated), as_at=D(2025, 1, 1), status="on_track"
+    )
+    response = admin_client.get("/admin/improvement/objective/?status=not_enough_updates")
+    assert [o.reference for o in response.context["cl"].result_list] == ["1"]
+    assert "Not enough updates" in response.content.decode()
