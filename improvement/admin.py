@@ -22,6 +22,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Model, Q
@@ -31,6 +32,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
+from improvement import roles
 from improvement.fields import ItemListField
 from improvement.history import objective_states_as_at, plan_states_as_at, with_status_as_at
 from improvement.models import (
@@ -456,6 +458,26 @@ class PlanAdmin(VersionedAdmin, PlanScoped, _StatesOnPage, HistoryAdmin):
         if is_administrator(request.user):
             return []
         return ["editors", "restricted"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "editors":
+            # Being on a plan's editors gives nothing without the Plan editor role
+            # (`permissions`), so only people with the role are offered; anyone already
+            # listed stays listed, so that saving never drops them unseen.
+            editing = request.resolver_match.kwargs.get("object_id")
+            current = Q(edited_plans__pk=editing) if editing and editing.isdigit() else Q()
+            offered = Q(is_active=True, groups__name=roles.PLAN_EDITOR)
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(offered | current if current else offered)
+                .distinct()
+                .order_by("username")
+            )
+            kwargs["help_text"] = (
+                "Only people with the Plan editor role are offered: give someone the role "
+                "on their user page first."
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def states_for(self, plans):
         today = timezone.localdate()

@@ -149,3 +149,21 @@ def test_the_objective_list_filters_by_not_enough_updates(admin_client):
     response = admin_client.get("/admin/improvement/objective/?status=not_enough_updates")
     assert [o.reference for o in response.context["cl"].result_list] == ["1"]
     assert "Not enough updates" in response.content.decode()
+
+
+def test_the_plan_editors_picker_offers_only_plan_editors_and_keeps_those_listed(admin_client):
+    from improvement import roles
+    from tests.factories import user_with_role
+
+    editor = user_with_role(roles.PLAN_EDITOR, username="eddie")
+    viewer = user_with_role(roles.VIEWER, username="vera")
+    listed_viewer = user_with_role(roles.VIEWER, username="walter")
+    plan = PlanFactory()
+    plan.editors.add(listed_viewer)
+    response = admin_client.get(f"/admin/improvement/plan/{plan.pk}/change/")
+    offered = set(response.context["adminform"].form.fields["editors"].queryset)
+    assert editor in offered and listed_viewer in offered
+    assert viewer not in offered
+    assert "Only people with the Plan editor role are offered" in response.content.decode()
+    add = admin_client.get("/admin/improvement/plan/add/")
+    assert set(add.context["adminform"].form.fields["editors"].queryset) == {editor}
