@@ -10,7 +10,7 @@ from .board_pack import BoardPack
 from .house_style import HouseStyle
 from .imports import PendingImport
 from .notifications import DigestLog, NotificationPreference, ReminderLog
-from .plans import Plan, PlanKind, ReportingPeriod, Section, StatusKeyEntry
+from .plans import Cadence, Plan, PlanKind, ReportingPeriod, Section, StatusKeyEntry
 from .progress import AreaForDevelopment, EvidenceFile, ProgressUpdate, SignOff
 from .reports import ReportCover, SavedReport
 from .versioned import StaleEdit, Versioned
@@ -40,6 +40,7 @@ __all__ = [
     "ReminderLog",
     "ReportCover",
     "ReportingPeriod",
+    "Cadence",
     "SavedReport",
     "Section",
     "SignOff",

@@ -46,6 +46,7 @@ from improvement.models import (
     StatusKeyEntry,
 )
 from improvement.models.progress import AppendOnlyError
+from improvement.periods import generate_periods, planned_periods
 from improvement.permissions import can_edit_plan, is_administrator
 from improvement.status import Status
 from improvement.workbook import format as fmt
@@ -349,7 +350,32 @@ class Planner(MeasureSheets, UpdateSheets):
     def apply(self) -> Plan:
         """Save everything planned, in bulk. The caller holds the transaction."""
         self.writes.apply(user=self.user, before=self._before_saving)
+        # The plan's reporting periods from its start date to today (those the updates
+        # named were saved with them).
+        generate_periods(self.plan, self.today)
         return self.plan
+
+    def _plan_periods(self, names: set[str]) -> dict[str, ReportingPeriod]:
+        """The plan's periods named in the workbook. A new plan's are the ones it will
+        get (`planned_periods`), saved with it when an update names them."""
+        if self.plan.pk:
+            return {
+                p.name: p for p in ReportingPeriod.objects.filter(plan=self.plan, name__in=names)
+            }
+        planned = {
+            p.name: ReportingPeriod(
+                plan=self.plan,
+                name=p.name,
+                start=p.start,
+                end=p.end,
+                update_deadline=p.update_deadline,
+            )
+            for p in planned_periods(self.plan, self.today)
+            if p.name in names
+        }
+        for period in planned.values():
+            self._save(period)
+        return planned
 
     # -- preloading: users and reporting periods named anywhere, in one query each -------
 
@@ -376,7 +402,7 @@ class Planner(MeasureSheets, UpdateSheets):
                 u.get_username(): u for u in User.objects.filter(**{f"{field_name}__in": usernames})
             }
         if periods:
-            self.periods = {p.name: p for p in ReportingPeriod.objects.filter(name__in=periods)}
+            self.periods = self._plan_periods(periods)
 
     # -- Plan ----------------------------------------------------------------------------
 
