@@ -38,6 +38,9 @@ MONTHS = {Cadence.MONTHLY: 1, Cadence.QUARTERLY: 3, Cadence.SIX_MONTHLY: 6}
 # The UK financial year starts in April.
 FINANCIAL_YEAR_START = 4
 
+# The earliest period a workbook may name for a new plan (before any plan here).
+EARLIEST_PERIOD = date(1990, 4, 1)
+
 
 def cadence_months(cadence: str) -> int:
     return MONTHS.get(cadence, 3)

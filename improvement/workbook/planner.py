@@ -46,7 +46,7 @@ from improvement.models import (
     StatusKeyEntry,
 )
 from improvement.models.progress import AppendOnlyError
-from improvement.periods import generate_periods, planned_periods
+from improvement.periods import EARLIEST_PERIOD, generate_periods, period_dates
 from improvement.permissions import can_edit_plan, is_administrator
 from improvement.status import Status
 from improvement.workbook import format as fmt
@@ -356,8 +356,9 @@ class Planner(MeasureSheets, UpdateSheets):
         return self.plan
 
     def _plan_periods(self, names: set[str]) -> dict[str, ReportingPeriod]:
-        """The plan's periods named in the workbook. A new plan's are the ones it will
-        get (`planned_periods`), saved with it when an update names them."""
+        """The plan's periods named in the workbook. A new plan's are the ones its cadence
+        gives (`period_dates`, any year, even before its start date), saved with it when
+        an update names them."""
         if self.plan.pk:
             return {
                 p.name: p for p in ReportingPeriod.objects.filter(plan=self.plan, name__in=names)
@@ -370,7 +371,7 @@ class Planner(MeasureSheets, UpdateSheets):
                 end=p.end,
                 update_deadline=p.update_deadline,
             )
-            for p in planned_periods(self.plan, self.today)
+            for p in period_dates(self.plan.reporting_cadence, EARLIEST_PERIOD, self.today)
             if p.name in names
         }
         for period in planned.values():
