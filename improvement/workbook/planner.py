@@ -46,7 +46,12 @@ from improvement.models import (
     StatusKeyEntry,
 )
 from improvement.models.progress import AppendOnlyError
-from improvement.periods import EARLIEST_PERIOD, generate_periods, period_dates
+from improvement.periods import (
+    EARLIEST_PERIOD,
+    generate_periods,
+    period_dates,
+    regenerate_periods,
+)
 from improvement.permissions import can_edit_plan, is_administrator
 from improvement.status import Status
 from improvement.workbook import format as fmt
@@ -349,10 +354,27 @@ class Planner(MeasureSheets, UpdateSheets):
 
     def apply(self) -> Plan:
         """Save everything planned, in bulk. The caller holds the transaction."""
+        stored = (
+            Plan.objects.filter(pk=self.plan.pk).values("reporting_cadence", "start_date").first()
+            if self.plan.pk
+            else None
+        )
         self.writes.apply(user=self.user, before=self._before_saving)
         # The plan's reporting periods from its start date to today (those the updates
-        # named were saved with them).
-        generate_periods(self.plan, self.today)
+        # named were saved with them); a changed cadence or start date replaces the
+        # generated periods nothing points at yet.
+        if stored and (stored["reporting_cadence"], stored["start_date"]) != (
+            self.plan.reporting_cadence,
+            self.plan.start_date,
+        ):
+            regenerate_periods(
+                self.plan,
+                old_cadence=stored["reporting_cadence"],
+                old_start=stored["start_date"],
+                today=self.today,
+            )
+        else:
+            generate_periods(self.plan, self.today)
         return self.plan
 
     def _plan_periods(self, names: set[str]) -> dict[str, ReportingPeriod]:

@@ -358,3 +358,59 @@ def test_every_seed_plan_has_a_previous_period_as_at_its_own_report_date():
         [row] = board.rows
         assert row.comparison.on == previous.end, slug
         assert not row.comparison.message.startswith("Nothing to compare with"), slug
+
+
+# -- the migration ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_every_plan_the_periods_there_were_and_moves_its_updates():
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("improvement", "0014_text_caps_on_board_packs_and_house_styles")]
+    after = [("improvement", "0015_plan_reporting_cadence_and_own_periods")]
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        Plan_, Period, Update, Objective, Action = (
+            old.get_model("improvement", name)
+            for name in ("Plan", "ReportingPeriod", "ProgressUpdate", "Objective", "Action")
+        )
+        plans = [
+            Plan_.objects.create(
+                slug=f"p{i}", title=f"Plan {i}", organisation="A", kind="action_plan"
+            )
+            for i in range(2)
+        ]
+        q1 = Period.objects.create(
+            name="Q1", start=D(2025, 4, 1), end=D(2025, 6, 30), update_deadline=D(2025, 7, 10)
+        )
+        Period.objects.create(
+            name="Q2", start=D(2025, 7, 1), end=D(2025, 9, 30), update_deadline=D(2025, 10, 10)
+        )
+        for plan in plans:
+            objective = Objective.objects.create(plan=plan, reference="1", title="Aim")
+            action = Action.objects.create(objective=objective, reference="1.1", title="Do")
+            Update.objects.create(action=action, as_at=D(2025, 5, 1), period=q1)
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        new = executor.loader.project_state(after).apps
+        Period = new.get_model("improvement", "ReportingPeriod")
+        Update = new.get_model("improvement", "ProgressUpdate")
+        for plan in plans:
+            assert sorted(
+                Period.objects.filter(plan_id=plan.pk).values_list("name", flat=True)
+            ) == [
+                "Q1",
+                "Q2",
+            ]
+            update = Update.objects.get(action__objective__plan_id=plan.pk)
+            assert update.period.plan_id == plan.pk and update.period.name == "Q1"
+        assert Period.objects.count() == 4
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(latest)
