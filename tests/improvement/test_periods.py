@@ -336,6 +336,15 @@ def test_a_plan_editor_sees_and_adds_periods_only_in_the_plans_they_edit(client)
     assert own.periods.filter(name="Quarter 2").exists()
 
 
+def test_the_plan_page_shows_the_cadence_and_the_period_as_at_its_date(admin_client):
+    plan = PlanFactory(start_date=D(2004, 4, 1), end_date=None, reporting_cadence="six_monthly")
+    generate_periods(plan, D(2005, 1, 1))
+    html = admin_client.get(plan.get_absolute_url() + "?as_at=2004-11-15").content.decode()
+    assert "Six-monthly, following the financial year (April to March)" in html
+    assert "October 2004 to March 2005 (1 October 2004 to 31 March 2005)" in html
+    assert "updates due by 10 April 2005" in html
+
+
 # -- the seed plans ---------------------------------------------------------------------------
 
 
