@@ -17,7 +17,7 @@ from django.utils.html import format_html
 
 from improvement.forms import DATE_FORMATS
 from improvement.history import with_status_as_at
-from improvement.models import Action, Objective, Plan, ProgressUpdate, ReportingPeriod, Section
+from improvement.models import Action, Objective, Plan, ProgressUpdate, Section
 from improvement.paging import BoundedPaging
 from improvement.periods import current_periods, stale_before
 from improvement.status import Status, status_word
@@ -136,23 +136,24 @@ class ActionFilter(django_filters.FilterSet):
         """Not complete, and nothing reported (counted, or waiting for sign-off) since its
         plan's current period started (`dashboard.not_yet_updated`, in SQL)."""
         plans = list(Plan.objects.visible_to(self.user).only("pk"))
-        plans_by_period: dict = defaultdict(list)
+        # One condition per distinct period start (plans reporting alike share one).
+        plans_by_start: dict = defaultdict(list)
         for plan_id, period in current_periods(plans, self.as_at).items():
             if period is not None:
-                plans_by_period[period].append(plan_id)
+                plans_by_start[period.start].append(plan_id)
         quiet = Q(pk__in=[])
-        for period, plan_ids in plans_by_period.items():
+        for start, plan_ids in plans_by_start.items():
             waiting = ProgressUpdate.objects.filter(
                 action=OuterRef("pk"),
                 needs_sign_off=True,
                 sign_off__isnull=True,
-                as_at__gte=period.start,
+                as_at__gte=start,
             )
             # Spelt out for NULL (never reported on): a negated lookup on an annotation
             # would leave those out.
             quiet |= (
                 Q(objective__plan_id__in=plan_ids)
-                & (Q(last_update_on__isnull=True) | Q(last_update_on__lt=period.start))
+                & (Q(last_update_on__isnull=True) | Q(last_update_on__lt=start))
                 & ~Exists(waiting)
             )
         return queryset.filter(quiet & ~Q(current_status=Status.COMPLETE.value))
@@ -174,17 +175,29 @@ def actions_as_at(user, as_at) -> QuerySet[Action]:
     )
 
 
-def not_yet_updated_ids(rows: list[Action], period: ReportingPeriod | None) -> set[int]:
-    """Of the rows shown, those not complete with nothing reported this period (an update
-    waiting for sign-off counts as reported)."""
-    if period is None or not rows:
+def not_yet_updated_ids(rows: list[Action], as_at) -> set[int]:
+    """Of the rows shown, those not complete with nothing reported in their plan's current
+    period (an update waiting for sign-off counts as reported). Two queries."""
+    if not rows:
         return set()
-    reported = set(
-        ProgressUpdate.objects.filter(
-            action__in=[a.pk for a in rows], as_at__gte=period.start
-        ).values_list("action_id", flat=True)
-    )
-    return {a.pk for a in rows if a.pk not in reported and a.current_status != Status.COMPLETE}
+    plans = {a.objective.plan_id: a.objective.plan for a in rows}
+    period_of = current_periods(plans.values(), as_at)
+    starts = [p.start for p in period_of.values() if p is not None]
+    if not starts:
+        return set()
+    latest: dict[int, object] = {}
+    for action_id, on in ProgressUpdate.objects.filter(
+        action__in=[a.pk for a in rows], as_at__gte=min(starts)
+    ).values_list("action_id", "as_at"):
+        latest[action_id] = max(on, latest.get(action_id, on))
+    result = set()
+    for a in rows:
+        period = period_of.get(a.objective.plan_id)
+        if period is None or a.current_status == Status.COMPLETE:
+            continue
+        if a.pk not in latest or latest[a.pk] < period.start:
+            result.add(a.pk)
+    return result
 
 
 def export_rows(actions) -> tuple[list[str], list[list]]:

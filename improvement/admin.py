@@ -32,7 +32,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
-from improvement import roles
+from improvement import periods, roles
 from improvement.fields import ItemListField
 from improvement.history import objective_states_as_at, plan_states_as_at, with_status_as_at
 from improvement.models import (
@@ -432,6 +432,10 @@ class _StatesOnPage:
         return getattr(obj, "state_today", None)
 
 
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 @admin.register(Plan)
 class PlanAdmin(VersionedAdmin, PlanScoped, _StatesOnPage, HistoryAdmin):
     list_display = ["title", "organisation", "kind", "status", "overdue"]
@@ -441,7 +445,7 @@ class PlanAdmin(VersionedAdmin, PlanScoped, _StatesOnPage, HistoryAdmin):
     inlines = [StatusKeyInline, SectionInline, ObjectiveInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "organisation", "kind", "reports_to", "description"]}),
-        ("Dates", {"fields": ["start_date", "end_date"]}),
+        ("Dates and reporting", {"fields": ["start_date", "end_date", "reporting_cadence"]}),
         ("Roll-up", {"fields": ["rollup_rule", "off_track_threshold", "at_risk_threshold"]}),
         (
             "Evidence a status needs",
@@ -453,6 +457,7 @@ class PlanAdmin(VersionedAdmin, PlanScoped, _StatesOnPage, HistoryAdmin):
         ),
     ]
     filter_horizontal = ["editors"]
+    actions = ["generate_missing_periods"]
 
     def get_readonly_fields(self, request, obj=None):
         if is_administrator(request.user):
@@ -478,6 +483,38 @@ class PlanAdmin(VersionedAdmin, PlanScoped, _StatesOnPage, HistoryAdmin):
                 "on their user page first."
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        """A new plan gets its reporting periods; a changed cadence or start date
+        replaces the generated periods nothing points at yet."""
+        before = None
+        if change and ({"reporting_cadence", "start_date"} & set(form.changed_data)):
+            before = form.initial.get("reporting_cadence"), form.initial.get("start_date")
+        super().save_model(request, obj, form, change)
+        if not change:
+            added = periods.generate_periods(obj)
+            self.message_user(request, f"{_counted(len(added), 'reporting period')} added.")
+        elif before is not None:
+            done = periods.regenerate_periods(obj, old_cadence=before[0], old_start=before[1])
+            self.message_user(
+                request,
+                f"Reporting periods: {done.added} added, {done.removed} removed. Only "
+                "generated periods with no updates or reminders pointing at them are "
+                f"replaced; {done.kept} kept (in use, or added or changed by hand).",
+            )
+
+    @admin.action(description="Generate missing reporting periods", permissions=["change"])
+    def generate_missing_periods(self, request, queryset):
+        """From each plan's start date to today; periods it has are never changed."""
+        added = 0
+        for plan in queryset:
+            if can_edit_plan(request.user, plan):
+                added += len(periods.generate_periods(plan))
+        self.message_user(
+            request,
+            f"{_counted(added, 'reporting period')} added. Periods already there, "
+            "including any added or changed by hand, were left as they are.",
+        )
 
     def states_for(self, plans):
         today = timezone.localdate()
@@ -830,10 +867,20 @@ class ProgressUpdateAdmin(HistoryAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(HistoryAdmin):
-    list_display = ["name", "start", "end", "update_deadline"]
+class ReportingPeriodAdmin(PlanScoped, HistoryAdmin):
+    """Each plan's reporting periods (generated from its start date and cadence: see
+    the plan's "Generate missing reporting periods" action), added or changed by hand."""
+
+    plan_path = "plan"
+    list_display = ["name", "plan", "start", "end", "update_deadline"]
+    list_filter = [("plan", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["plan"]
     search_fields = ["name"]
     date_hierarchy = "start"
+    ordering = ["plan", "-start"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and editable_plans(request.user).exists()
 
 
 @admin.register(Section)

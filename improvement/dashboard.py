@@ -232,7 +232,7 @@ def build_dashboard(
 
     dashboard = Dashboard(
         as_at=as_at,
-        period=periods.current_period(None, as_at),
+        period=periods.shared_period(current.values()),
         since=since,
         compare_with=compare_with,
         filtered=any(v for v in (organisation, plan, owner, status)),
@@ -484,8 +484,8 @@ def not_yet_updated(action_state, period: ReportingPeriod | None) -> bool:
 def mark_not_yet_updated(
     action_states, as_at: date, plan: Plan | None = None
 ) -> ReportingPeriod | None:
-    """Flag the actions still to be updated in the period containing `as_at`."""
-    period = periods.current_period(plan, as_at)
+    """Flag the actions still to be updated in the plan's period containing `as_at`."""
+    period = periods.current_period(plan, as_at) if plan is not None else None
     for state in action_states:
         state.not_yet_updated = not_yet_updated(state, period)
     return period

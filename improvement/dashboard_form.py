@@ -78,7 +78,7 @@ class DashboardForm(AsAtForm):
         ]
         self.fields["plan"].queryset = plans.order_by("title")
         self.fields["owner"].queryset = owners_of(plans)
-        self.fields["compare"].queryset = periods_for()
+        self.fields["compare"].queryset = periods_for(plans)
         self.order_fields(["as_at", "since", "compare", "organisation", "plan", "owner", "status"])
 
     def clean(self):

@@ -141,13 +141,23 @@ def reminder_kind(period: ReportingPeriod, today: date) -> ReminderLog.Kind | No
     return None
 
 
-def periods_to_remind(today: date) -> list[tuple[ReportingPeriod, ReminderLog.Kind]]:
-    """The periods whose update deadline is close or just past, with the reminder due."""
+def periods_to_remind(today: date) -> list[tuple[ReportingPeriod, ReminderLog.Kind, list[int]]]:
+    """The periods whose update deadline is close or just past, with the reminder due and
+    the plans in them. Plans sharing a period (the same name, dates and deadline) share
+    one reminder: its first copy stands for all (and its log records the reminder)."""
     near = ReportingPeriod.objects.filter(
         update_deadline__gte=today - timedelta(days=AFTER_DEADLINE_DAYS),
         update_deadline__lte=today + timedelta(days=settings.REMINDER_DAYS_BEFORE_DEADLINE),
     ).order_by("update_deadline", "id")
-    return [(period, kind) for period in near if (kind := reminder_kind(period, today))]
+    shared: dict[tuple, list[ReportingPeriod]] = {}
+    for period in near:
+        key = (period.name, period.start, period.end, period.update_deadline)
+        shared.setdefault(key, []).append(period)
+    return [
+        (same[0], kind, [p.plan_id for p in same])
+        for same in shared.values()
+        if (kind := reminder_kind(same[0], today))
+    ]
 
 
 @dataclass(frozen=True)
@@ -231,9 +241,18 @@ class Reminder:
         )
 
 
-def reminder_for(owner, period: ReportingPeriod, kind: ReminderLog.Kind, today: date):
-    """`owner`'s reminder for `period`, or None when none of their actions needs one."""
-    mine = my_actions(owner, today, include_delegated=False, period=period)
+def reminder_for(
+    owner, period: ReportingPeriod, kind: ReminderLog.Kind, today: date, plan_ids=None
+):
+    """`owner`'s reminder for `period` (about their actions in the plans in it: `plan_ids`,
+    else the period's plan), or None when none of their actions needs one."""
+    mine = my_actions(
+        owner,
+        today,
+        include_delegated=False,
+        period=period,
+        plans=plan_ids if plan_ids is not None else [period.plan_id],
+    )
     if not mine.outstanding:
         return None
     # Every line shows its plan's own word for the status: one query for all the keys.
@@ -250,17 +269,17 @@ def reminder_for(owner, period: ReportingPeriod, kind: ReminderLog.Kind, today: 
 def reminders_due(today: date) -> list[Reminder]:
     """Every reminder to send on `today` that has not gone already."""
     reminders = []
-    for period, kind in periods_to_remind(today):
+    for period, kind, plan_ids in periods_to_remind(today):
         already = ReminderLog.objects.filter(period=period, kind=kind).values("user_id")
         owners = (
             _recipients()
-            .filter(owned_actions__isnull=False)
+            .filter(owned_actions__objective__plan__in=plan_ids)
             .exclude(pk__in=already)
             .distinct()
             .order_by(get_user_model().USERNAME_FIELD)
         )
         for owner in owners:
-            reminder = reminder_for(owner, period, kind, today)
+            reminder = reminder_for(owner, period, kind, today, plan_ids)
             if reminder is not None:
                 reminders.append(reminder)
     return reminders

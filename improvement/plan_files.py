@@ -29,6 +29,7 @@ from improvement.models import (
     SignOff,
     StatusKeyEntry,
 )
+from improvement.periods import generate_periods
 from improvement.status import Status
 from metrics.models import DataPoint, Measure, Target
 
@@ -46,6 +47,7 @@ PLAN_FIELDS = {
     "rollup_rule",
     "off_track_threshold",
     "at_risk_threshold",
+    "reporting_cadence",
     "status_key",
     "sections",
     "objectives",
@@ -170,7 +172,13 @@ class _Loader:
             start_date=doc.get("start_date"),
             end_date=doc.get("end_date"),
         )
-        for name in ("objective_term", "rollup_rule", "off_track_threshold", "at_risk_threshold"):
+        for name in (
+            "objective_term",
+            "rollup_rule",
+            "off_track_threshold",
+            "at_risk_threshold",
+            "reporting_cadence",
+        ):
             if doc.get(name) is not None:
                 setattr(plan, name, doc[name])
         if not self.save(plan, "plan"):
@@ -414,6 +422,8 @@ def load_plan_document(document: Any, *, source: str = "<document>", replace: bo
         if loader.errors or plan is None:
             transaction.set_rollback(True)
             raise PlanFileError(source, loader.errors or ["nothing loaded"])
+        # Its reporting periods from its start date to today, past included.
+        generate_periods(plan)
     return plan
 
 

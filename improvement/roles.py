@@ -41,10 +41,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     )
     + _codenames(["add", "change", "view"], ["user", "group"]),
     PLAN_EDITOR: _codenames(["change", "view"], ["plan"])
-    + _codenames(["add", "change", "delete", "view"], _PLAN_MODELS[1:])
+    + _codenames(["add", "change", "delete", "view"], [*_PLAN_MODELS[1:], "reportingperiod"])
     + _codenames(["add", "view"], ["progressupdate", "areafordevelopment"])
     + _codenames(["add", "change", "delete", "view"], _MEASURE_MODELS)
-    + _codenames(["view"], ["signoff", "evidencefile", "reportingperiod", "user"])
+    + _codenames(["view"], ["signoff", "evidencefile", "user"])
     + _codenames(["view"], _WORKFORCE_MODELS),
     ACTION_OWNER: _codenames(["view"], _ALL_MODELS + _MEASURE_MODELS + _WORKFORCE_MODELS),
     VIEWER: _codenames(["view"], _ALL_MODELS + _MEASURE_MODELS + _WORKFORCE_MODELS),

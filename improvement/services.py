@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from improvement import periods
 from improvement.models import (
     Action,
     AreaForDevelopment,
@@ -24,7 +25,6 @@ from improvement.models import (
     Milestone,
     Objective,
     ProgressUpdate,
-    ReportingPeriod,
     SignOff,
 )
 from improvement.permissions import can_sign_off, is_administrator, may_sign_off_in
@@ -123,7 +123,7 @@ def progress_update_create(
     plan = subject.objective.plan if is_action else subject.plan
     update = ProgressUpdate(
         **{field: subject},
-        period=ReportingPeriod.current(today),
+        period=periods.current_period(plan, today),
         as_at=today,
         status=status,
         narrative=narrative,

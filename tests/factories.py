@@ -109,6 +109,7 @@ class ReportingPeriodFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReportingPeriod
 
+    plan = factory.SubFactory(PlanFactory)
     name = factory.Sequence(lambda n: f"Period {n}")
     start = datetime.date(2025, 4, 1)
     end = datetime.date(2025, 6, 30)

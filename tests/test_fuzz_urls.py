@@ -182,9 +182,11 @@ def _build_world() -> dict[str, object]:
         "no role": UserFactory(),
         "anonymous": None,
     }
-    period = ReportingPeriodFactory(start=datetime.date(2025, 4, 1), end=datetime.date(2025, 6, 30))
     for restricted in (False, True):  # the open plan first: its objects have the lower ids
         plan = PlanFactory(restricted=restricted, requires_sign_off=restricted)
+        period = ReportingPeriodFactory(
+            plan=plan, start=datetime.date(2025, 4, 1), end=datetime.date(2025, 6, 30)
+        )
         if not restricted:
             plan.editors.add(editor)
         plan.status_key.create(status="on_track", label="Going well", description="On track")

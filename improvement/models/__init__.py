@@ -11,7 +11,7 @@ from .house_style import HouseStyle
 from .imports import PendingImport
 from .notifications import DigestLog, NotificationPreference, ReminderLog
 from .plan_state import PlanStateVersion
-from .plans import Plan, PlanKind, ReportingPeriod, Section, StatusKeyEntry
+from .plans import Cadence, Plan, PlanKind, ReportingPeriod, Section, StatusKeyEntry
 from .progress import AreaForDevelopment, EvidenceFile, ProgressUpdate, SignOff
 from .reports import ReportCover, SavedReport
 from .versioned import StaleEdit, Versioned
@@ -42,6 +42,7 @@ __all__ = [
     "ReminderLog",
     "ReportCover",
     "ReportingPeriod",
+    "Cadence",
     "SavedReport",
     "Section",
     "SignOff",

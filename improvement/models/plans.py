@@ -35,6 +35,14 @@ STALENESS = [
 ]
 
 
+class Cadence(models.TextChoices):
+    """How often a plan reports: the length of its reporting periods."""
+
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    SIX_MONTHLY = "six_monthly", "Six-monthly"
+
+
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user) -> "PlanQuerySet":
         """The plans `user` may read (the same rule as `improvement.permissions`)."""
@@ -127,6 +135,16 @@ class Plan(Versioned):
         help_text="A status whose latest evidence is older than this many reporting "
         "periods is flagged stale. 1 to 24.",
     )
+    # The plan's reporting periods are generated from its start date with this cadence
+    # (`improvement.periods`); the staleness window counts periods of this length.
+    reporting_cadence = models.CharField(
+        "reporting cadence",
+        max_length=20,
+        choices=Cadence.choices,
+        default=Cadence.QUARTERLY,
+        help_text="How often owners report: its reporting periods follow the UK financial "
+        "year (April to March) from the plan's start date.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[editors])
@@ -160,6 +178,11 @@ class Plan(Versioned):
                 name="plan_rollup_rule_valid", condition=Q(rollup_rule__in=RollupRule.values)
             ),
             models.CheckConstraint(name="plan_kind_valid", condition=Q(kind__in=PlanKind.values)),
+            models.CheckConstraint(
+                name="plan_reporting_cadence_valid",
+                condition=Q(reporting_cadence__in=Cadence.values),
+                violation_error_message="Choose monthly, quarterly or six-monthly.",
+            ),
             models.CheckConstraint(
                 name="plan_minimum_rated_in_range",
                 condition=Q(minimum_rated__gte=0, minimum_rated__lte=100),
@@ -271,17 +294,25 @@ class Section(Versioned):
 
 
 class ReportingPeriod(models.Model):
-    """A reporting period ("Quarter 2 2013/14") in which owners are asked for updates."""
+    """One of a plan's reporting periods ("Quarter 2 2013/14"), in which owners are asked
+    for updates. Generated from the plan's start date and cadence (`improvement.periods`);
+    an administrator may add or change them by hand."""
 
-    name = models.CharField(max_length=100, unique=True, validators=text_validators())
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods")
+    name = models.CharField(max_length=100, validators=text_validators())
     start = models.DateField()
     end = models.DateField()
     update_deadline = models.DateField(help_text="Owners should have updated by this date.")
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-start"]
+        ordering = ["plan", "-start"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "name"],
+                name="period_name_unique_in_plan",
+                violation_error_message="This plan already has a period with that name.",
+            ),
             models.CheckConstraint(
                 name="period_end_not_before_start",
                 condition=Q(end__gte=F("start")),
@@ -293,24 +324,22 @@ class ReportingPeriod(models.Model):
                 violation_error_message="The update deadline cannot be before the period starts.",
             ),
         ]
+        indexes = [models.Index(fields=["plan", "end"], name="period_plan_end")]
 
     def __str__(self) -> str:
         return self.name
 
     def clean(self) -> None:
         super().clean()
-        if self.start and self.end:
-            overlapping = ReportingPeriod.objects.filter(start__lte=self.end, end__gte=self.start)
+        if self.start and self.end and self.plan_id:
+            overlapping = ReportingPeriod.objects.filter(
+                plan_id=self.plan_id, start__lte=self.end, end__gte=self.start
+            )
             if self.pk:
                 overlapping = overlapping.exclude(pk=self.pk)
             clash = overlapping.first()
             if clash:
                 raise ValidationError(
                     f"This period overlaps {clash.name} ({clash.start:%d/%m/%Y} to "
-                    f"{clash.end:%d/%m/%Y}); periods cannot overlap."
+                    f"{clash.end:%d/%m/%Y}); a plan's periods cannot overlap."
                 )
-
-    @classmethod
-    def current(cls, day) -> "ReportingPeriod | None":
-        """The period updates made on `day` belong to: the one containing it."""
-        return cls.objects.filter(start__lte=day, end__gte=day).first()

@@ -138,6 +138,10 @@ class ProgressUpdate(models.Model):
             )
             if problem:
                 raise ValidationError({"as_at": problem})
+        if self.period_id and subject is not None and self.period.plan_id != subject.plan.pk:
+            raise ValidationError(
+                {"period": f"{self.period.name} is another plan's reporting period."}
+            )
         if (
             self.period_id
             and self.as_at

@@ -13,7 +13,6 @@ from improvement.action_list import (
     not_yet_updated_ids,
 )
 from improvement.forms import AsAtForm
-from improvement.periods import current_period
 from improvement.reports.spreadsheet import CSV_TYPE, XLSX_TYPE, to_csv, to_xlsx
 
 
@@ -45,9 +44,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         return response
 
     rows = list(table.page.object_list) if table.page else []
-    table.not_yet_updated = not_yet_updated_ids(
-        [row.record for row in rows], current_period(None, as_at)
-    )
+    table.not_yet_updated = not_yet_updated_ids([row.record for row in rows], as_at)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

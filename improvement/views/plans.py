@@ -8,7 +8,7 @@ from improvement.dashboard import DIRECTIONS, mark_not_yet_updated
 from improvement.forms import AsAtForm
 from improvement.history import changes_between, plan_state_as_at, plan_states_as_at
 from improvement.models import Plan
-from improvement.periods import staleness_words
+from improvement.periods import current_period, staleness_words
 from improvement.permissions import get_visible_or_404
 
 
@@ -44,5 +44,6 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "moved": moved,
             "labels": plan.labels(),
             "staleness_words": staleness_words(plan),
+            "period": current_period(plan, form.as_at_date),
         },
     )

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from improvement import periods
 from improvement.forms import DATE_FORMATS, AsAtForm, date_field, date_in_range
 from improvement.house_style import template_for
 from improvement.models import Plan, ReportCover, ReportingPeriod, SavedReport
@@ -118,8 +119,9 @@ def _attachment(content: bytes, content_type: str, file_name: str) -> HttpRespon
 # -- forms -------------------------------------------------------------------------
 
 
-def _periods():
-    return ReportingPeriod.objects.order_by("-end")
+def _periods(plan: Plan | None):
+    """The plan's own periods (every readable plan's, deduplicated, without one)."""
+    return periods.plan_periods(plan) if plan is not None else periods.periods_for()
 
 
 SINCE_HELP = "Empty: since the end of the last reporting period before the as-at date."
@@ -160,11 +162,11 @@ class ReportForm(AsAtForm):
         super().__init__(data, with_since=kind == Kind.EXCEPTIONS)
         self.plan = plan
         self.fields["as_at"].help_text = "Every status as it stood at the end of this day."
-        self.fields["period"].queryset = _periods()
+        self.fields["period"].queryset = _periods(plan)
         if kind == Kind.EXCEPTIONS:
             self.fields["since"].label = "Changes since"
             self.fields["since"].help_text = SINCE_HELP
-            self.fields["since_period"].queryset = _periods()
+            self.fields["since_period"].queryset = _periods(plan)
             self.order_fields(["as_at", "period", "since", "since_period"])
         else:
             del self.fields["since_period"]

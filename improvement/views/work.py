@@ -33,7 +33,7 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = AsAtForm(request.GET)
     state = objective_state_as_at(objective, form.as_at_date)
-    mark_not_yet_updated(state.actions, form.as_at_date)
+    mark_not_yet_updated(state.actions, form.as_at_date, objective.plan)
     return render(
         request,
         "improvement/objective_detail.html",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from improvement.models import PlanKind
+from improvement.models import Cadence, PlanKind
 from improvement.status import DISPLAY_ORDER, RollupRule, Status
 from metrics.models import Direction, Target
 from metrics.units import Unit
@@ -294,6 +294,17 @@ PLAN = Sheet(
             "2",
             "staleness_periods",
             default=2,
+        ),
+        Column(
+            "Reporting cadence",
+            CHOICE,
+            False,
+            "How often owners report: its reporting periods follow the financial year "
+            "(April to March) from the start date. Blank: quarterly.",
+            "Quarterly",
+            "reporting_cadence",
+            choices=tuple(Cadence.choices),
+            default=Cadence.QUARTERLY.value,
         ),
         *_key_columns(),
     ),

@@ -47,6 +47,12 @@ from improvement.models import (
     StatusKeyEntry,
 )
 from improvement.models.progress import AppendOnlyError
+from improvement.periods import (
+    EARLIEST_PERIOD,
+    generate_periods,
+    period_dates,
+    regenerate_periods,
+)
 from improvement.permissions import can_edit_plan, is_administrator
 from improvement.status import Status
 from improvement.workbook import format as fmt
@@ -349,9 +355,52 @@ class Planner(MeasureSheets, UpdateSheets):
 
     def apply(self) -> Plan:
         """Save everything planned, in bulk. The caller holds the transaction."""
+        stored = (
+            Plan.objects.filter(pk=self.plan.pk).values("reporting_cadence", "start_date").first()
+            if self.plan.pk
+            else None
+        )
         self.writes.apply(user=self.user, before=self._before_saving)
+        # The plan's reporting periods from its start date to today (those the updates
+        # named were saved with them); a changed cadence or start date replaces the
+        # generated periods nothing points at yet.
+        if stored and (stored["reporting_cadence"], stored["start_date"]) != (
+            self.plan.reporting_cadence,
+            self.plan.start_date,
+        ):
+            regenerate_periods(
+                self.plan,
+                old_cadence=stored["reporting_cadence"],
+                old_start=stored["start_date"],
+                today=self.today,
+            )
+        else:
+            generate_periods(self.plan, self.today)
         plan_versions.bump([self.plan.pk])  # bulk writes send no signals
         return self.plan
+
+    def _plan_periods(self, names: set[str]) -> dict[str, ReportingPeriod]:
+        """The plan's periods named in the workbook. A new plan's are the ones its cadence
+        gives (`period_dates`, any year, even before its start date), saved with it when
+        an update names them."""
+        if self.plan.pk:
+            return {
+                p.name: p for p in ReportingPeriod.objects.filter(plan=self.plan, name__in=names)
+            }
+        planned = {
+            p.name: ReportingPeriod(
+                plan=self.plan,
+                name=p.name,
+                start=p.start,
+                end=p.end,
+                update_deadline=p.update_deadline,
+            )
+            for p in period_dates(self.plan.reporting_cadence, EARLIEST_PERIOD, self.today)
+            if p.name in names
+        }
+        for period in planned.values():
+            self._save(period)
+        return planned
 
     # -- preloading: users and reporting periods named anywhere, in one query each -------
 
@@ -378,7 +427,7 @@ class Planner(MeasureSheets, UpdateSheets):
                 u.get_username(): u for u in User.objects.filter(**{f"{field_name}__in": usernames})
             }
         if periods:
-            self.periods = {p.name: p for p in ReportingPeriod.objects.filter(name__in=periods)}
+            self.periods = self._plan_periods(periods)
 
     # -- Plan ----------------------------------------------------------------------------
 

@@ -156,6 +156,7 @@ def plan_sheets(plan: Plan) -> Sheets:
         "Overdue counts as at risk": _yes_no(plan.overdue_at_risk),
         "Minimum share rated (%)": plan.minimum_rated,
         "Stale after (reporting periods)": plan.staleness_periods,
+        "Reporting cadence": plan.get_reporting_cadence_display(),
     }
     for status in Status:
         entry = labels.get(status.value)

@@ -29,17 +29,18 @@ TODAY = datetime.date.today()
 
 @pytest.fixture
 def plans():
+    plan = PlanFactory(
+        title="Children's workforce plan", start_date=TODAY - datetime.timedelta(days=800)
+    )
     for i in range(6, 0, -1):  # six quarters ended before today, and the current one
         end = TODAY - datetime.timedelta(days=91 * i - 45)
         ReportingPeriodFactory(
+            plan=plan,
             name=f"Quarter ending {end:%b %Y}",
             start=end - datetime.timedelta(days=90),
             end=end,
             update_deadline=end,
         )
-    plan = PlanFactory(
-        title="Children's workforce plan", start_date=TODAY - datetime.timedelta(days=800)
-    )
     StatusKeyEntryFactory(plan=plan, status="at_risk", label="Amber")
     sections = [SectionFactory(plan=plan, title=t, position=i)
                 for i, t in enumerate(["Leadership and governance", "Workforce"])]  # fmt: skip

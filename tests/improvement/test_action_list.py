@@ -96,6 +96,7 @@ def test_a_bad_filter_date_shows_a_message_not_an_error_page(signed_in, actions)
 def test_actions_not_updated_this_period_say_so(signed_in, actions):
     today = datetime.date.today()
     ReportingPeriodFactory(
+        plan=actions["late"].objective.plan,
         start=today - datetime.timedelta(days=5),
         end=today + datetime.timedelta(days=5),
         update_deadline=today,

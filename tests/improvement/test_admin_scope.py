@@ -37,7 +37,7 @@ def world(client):
     action = ActionFactory(objective=objective, reference="1.1", title="SECRET action")
     update = ProgressUpdateFactory(action=action, narrative="SECRET narrative", status="on_track")
     measure = MeasureFactory(plan=secret, name="SECRET measure")
-    period = ReportingPeriodFactory()
+    period = ReportingPeriodFactory(plan=secret)
     for thing in (secret, objective, action, measure, period, section):  # history rows
         thing.save()
     client.force_login(editor)
@@ -61,7 +61,7 @@ def admin_url(obj, view, *args):
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=[obj.pk, *args])
 
 
-SECRET_THINGS = ["secret", "objective", "action", "update", "measure", "section"]
+SECRET_THINGS = ["secret", "objective", "action", "update", "measure", "section", "period"]
 
 
 @pytest.mark.parametrize("name", SECRET_THINGS)
@@ -72,7 +72,7 @@ def test_the_history_of_another_plans_objects_is_not_found(client, world, name):
     assert client.get(admin_url(thing, "simple_history", record.history_id)).status_code == 404
 
 
-@pytest.mark.parametrize("name", [*SECRET_THINGS, "period"])
+@pytest.mark.parametrize("name", SECRET_THINGS)
 def test_nobody_writes_through_the_history_pages(client, world, name):
     thing = world[name]
     record = thing.history.latest("history_date")

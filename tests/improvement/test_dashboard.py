@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from improvement import roles
+from improvement.periods import generate_periods
 from tests.factories import (
     ActionFactory,
     DataPointFactory,
@@ -27,17 +28,22 @@ D = datetime.date
 
 
 @pytest.fixture
-def periods():
-    q1 = ReportingPeriodFactory(name="Q1", start=D(2025, 4, 1), end=D(2025, 6, 30),
-                                update_deadline=D(2025, 7, 10))  # fmt: skip
-    q2 = ReportingPeriodFactory(name="Q2", start=D(2025, 7, 1), end=D(2025, 9, 30),
-                                update_deadline=D(2025, 10, 10))  # fmt: skip
+def workforce():
+    return PlanFactory(title="Workforce plan")
+
+
+@pytest.fixture
+def periods(workforce):
+    q1 = ReportingPeriodFactory(plan=workforce, name="Q1", start=D(2025, 4, 1),
+                                end=D(2025, 6, 30), update_deadline=D(2025, 7, 10))  # fmt: skip
+    q2 = ReportingPeriodFactory(plan=workforce, name="Q2", start=D(2025, 7, 1),
+                                end=D(2025, 9, 30), update_deadline=D(2025, 10, 10))  # fmt: skip
     return q1, q2
 
 
 @pytest.fixture
-def plan(periods):
-    plan = PlanFactory(title="Workforce plan")
+def plan(workforce, periods):
+    plan = workforce
     objective = ObjectiveFactory(plan=plan, reference="1")
     slipping = ActionFactory(objective=objective, reference="1.1", due_date=D(2025, 8, 1))
     done = ActionFactory(objective=objective, reference="1.2")
@@ -110,9 +116,17 @@ def test_the_dashboard_query_count_does_not_grow_with_plans_and_actions(signed_i
             assert signed_in.get(reverse("dashboard") + "?as_at=2025-09-01").status_code == 200
         return len(queries)
 
-    MeasureFactory(plan=grow(PlanFactory(), 5))
-    few = count()
-    for _ in range(3):
-        plan = grow(PlanFactory(), 60)
+    # Each plan has its own periods, at its own cadence. The states are worked out once
+    # per distinct period end (`dashboard._strips`), so the count depends on the cadences
+    # in view, not on the number of plans.
+    def plan_with_periods(cadence, actions):
+        plan = grow(PlanFactory(reporting_cadence=cadence), actions)
+        generate_periods(plan, D(2025, 9, 1))
         MeasureFactory(plan=plan)
+
+    for cadence in ("monthly", "quarterly", "six_monthly"):
+        plan_with_periods(cadence, 5)
+    few = count()
+    for cadence in ("monthly", "quarterly", "six_monthly", "quarterly"):
+        plan_with_periods(cadence, 60)
     assert count() == few

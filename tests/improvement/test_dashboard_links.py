@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from improvement.models import Plan
 from tests.factories import (
     ActionFactory,
     DataPointFactory,
@@ -47,11 +48,31 @@ PATTERN = [
 ]
 
 
-def periods():
+# Periods are each plan's own: once a test asks for the quarters, every plan it has and
+# every plan `build` makes afterwards gets them.
+_QUARTERS = {"wanted": False}
+
+
+@pytest.fixture(autouse=True)
+def _quarters_not_wanted_yet():
+    _QUARTERS["wanted"] = False
+
+
+def add_quarters(plan):
     for name, start, end in QUARTERS:
         ReportingPeriodFactory(
-            name=name, start=start, end=end, update_deadline=end + datetime.timedelta(days=10)
+            plan=plan,
+            name=name,
+            start=start,
+            end=end,
+            update_deadline=end + datetime.timedelta(days=10),
         )
+
+
+def periods():
+    _QUARTERS["wanted"] = True
+    for plan in Plan.objects.all():
+        add_quarters(plan)
 
 
 def build(n, *, owner=None, organisation="Anytown Council", title="Anytown plan"):
@@ -60,6 +81,8 @@ def build(n, *, owner=None, organisation="Anytown Council", title="Anytown plan"
     with too few rated actions, measures off target and at risk."""
     owner = owner or UserFactory()
     plan = PlanFactory(title=title, organisation=organisation)
+    if _QUARTERS["wanted"]:
+        add_quarters(plan)
     StatusKeyEntryFactory(plan=plan, status="at_risk", label="Amber")
     StatusKeyEntryFactory(plan=plan, status="off_track", label="Red")
     first, second = (SectionFactory(plan=plan, title=t, position=i) for i, t in
@@ -258,15 +281,16 @@ def test_the_history_strip_gives_each_objectives_status_at_the_last_period_ends(
 
 
 def test_the_strip_holds_at_most_six_periods(signed_in):
+    plan = build(5)
     for year in range(2022, 2025):
         for half, (start, end) in enumerate([((4, 1), (9, 30)), ((10, 1), (3, 31))]):
             ReportingPeriodFactory(
+                plan=plan,
                 name=f"H{half + 1} {year}",
                 start=D(year, *start),
                 end=D(year + half, *end),
                 update_deadline=D(year + half, *end),
             )
-    build(5)
     row = dashboard(signed_in).context["board"].rows[0]
     strip = row.groups[0].tiles[0].strip
     assert [c.period.name for c in strip] == [

@@ -36,6 +36,7 @@ def plan_form(**changes):
         "overdue_at_risk": "on",
         "minimum_rated": "50",
         "staleness_periods": "2",
+        "reporting_cadence": "quarterly",
         "objective_term": "objective",
     }
     for prefix in ("status_key", "sections", "objectives"):
@@ -52,6 +53,11 @@ def plan_form(**changes):
         ("staleness_periods", "0", "Enter at least 1 reporting period."),
         ("staleness_periods", "-2", "Enter at least 1 reporting period."),
         ("staleness_periods", "25", "Enter at most 24 reporting periods."),
+        (
+            "reporting_cadence",
+            "weekly",
+            "Select a valid choice. weekly is not one of the available choices.",
+        ),
     ],
 )
 def test_bad_settings_are_refused_next_to_the_field_and_nothing_is_saved(

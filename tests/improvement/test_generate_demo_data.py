@@ -4,6 +4,7 @@ pass the models' own rules although they were written with bulk_create."""
 
 import datetime
 import io
+from itertools import pairwise
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -97,8 +98,15 @@ def test_it_creates_the_requested_counts():
     assert updates.count() == 200
     assert Measure.objects.filter(plan__in=plans).count() == 5
     assert DataPoint.objects.filter(measure__plan__in=plans).count() == 5 * 12
-    # A quarter a period, over the year and the current quarter.
-    assert ReportingPeriod.objects.count() == 5
+    # Each plan's own quarters, from its start date to the current quarter: the first
+    # plan's over the year and the current quarter.
+    first = plans.order_by("slug").first()
+    assert ReportingPeriod.objects.filter(plan=first).count() == 5
+    for plan in plans:
+        quarters = list(plan.periods.order_by("start"))
+        assert quarters[0].start <= plan.start_date <= quarters[0].end
+        assert all(a.end + datetime.timedelta(days=1) == b.start for a, b in pairwise(quarters))
+        assert all(q.name.startswith("Quarter ") for q in quarters)
     assert Section.objects.filter(plan__in=plans).exists()
     assert Milestone.objects.filter(action__objective__plan__in=plans).exists()
     assert Target.objects.filter(measure__plan__in=plans, replaces__isnull=False).exists()

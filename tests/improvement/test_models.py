@@ -60,14 +60,18 @@ def test_a_reporting_period_cannot_end_before_it_starts():
 
 
 def test_reporting_periods_cannot_overlap():
-    ReportingPeriodFactory(
+    q1 = ReportingPeriodFactory(
         name="Q1", start=datetime.date(2025, 4, 1), end=datetime.date(2025, 6, 30)
     )
     clash = ReportingPeriodFactory.build(
-        name="Q1b", start=datetime.date(2025, 6, 1), end=datetime.date(2025, 9, 30)
+        plan=q1.plan, name="Q1b", start=datetime.date(2025, 6, 1), end=datetime.date(2025, 9, 30)
     )
     with pytest.raises(ValidationError, match="overlaps Q1"):
         clash.full_clean()
+    # Another plan's periods are its own: the same dates do not clash.
+    ReportingPeriodFactory.build(
+        name="Q1b", start=datetime.date(2025, 6, 1), end=datetime.date(2025, 9, 30)
+    ).full_clean(exclude=["plan"])
 
 
 def test_an_update_is_on_exactly_one_action_or_one_objective():
@@ -89,9 +93,20 @@ def test_an_update_status_must_be_one_of_the_five():
 def test_an_update_in_a_period_must_be_dated_inside_it():
     period = ReportingPeriodFactory(start=datetime.date(2025, 4, 1), end=datetime.date(2025, 6, 30))
     update = ProgressUpdateFactory.build(
-        action=ActionFactory(), period=period, as_at=datetime.date(2025, 7, 1)
+        action=ActionFactory(objective__plan=period.plan),
+        period=period,
+        as_at=datetime.date(2025, 7, 1),
     )
     with pytest.raises(ValidationError, match="must fall in"):
+        update.full_clean()
+
+
+def test_an_update_cannot_be_in_another_plans_period():
+    period = ReportingPeriodFactory(start=datetime.date(2025, 4, 1), end=datetime.date(2025, 6, 30))
+    update = ProgressUpdateFactory.build(
+        action=ActionFactory(), period=period, as_at=datetime.date(2025, 5, 1)
+    )
+    with pytest.raises(ValidationError, match="another plan's reporting period"):
         update.full_clean()
 
 

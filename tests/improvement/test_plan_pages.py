@@ -209,8 +209,10 @@ def test_the_objective_page_explains_its_status(signed_in):
 def test_actions_without_an_update_this_period_say_not_yet_updated(signed_in):
     from tests.factories import ReportingPeriodFactory
 
-    ReportingPeriodFactory(start=D(2025, 4, 1), end=D(2025, 6, 30), update_deadline=D(2025, 7, 10))
     plan = PlanFactory()
+    ReportingPeriodFactory(
+        plan=plan, start=D(2025, 4, 1), end=D(2025, 6, 30), update_deadline=D(2025, 7, 10)
+    )
     objective = ObjectiveFactory(plan=plan)
     stale = ActionFactory(objective=objective, reference="1.1")
     fresh = ActionFactory(objective=objective, reference="1.2")

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.urls import resolve
 
 from improvement import roles
-from improvement.models import ReminderLog, ReportingPeriod
+from improvement.models import Plan, ReminderLog, ReportingPeriod
 from improvement.notifications import reminder_kind, reminders_due, send_reminder
 from tests.factories import (
     ActionFactory,
@@ -42,9 +42,15 @@ def owner_user(**kwargs):
     return user_with_role(roles.ACTION_OWNER, **kwargs)
 
 
-def quarter_one():
+def the_plan():
+    """The plan the tests' actions are in (periods are each plan's own)."""
+    return Plan.objects.order_by("pk").first() or PlanFactory()
+
+
+def quarter_one(plan=None):
     """Quarter 1 2025/26, updates due by 10 July: the window opens on 7 July."""
     return ReportingPeriodFactory(
+        plan=plan or the_plan(),
         name="Quarter 1 2025/26",
         start=D(2025, 4, 1),
         end=D(2025, 6, 30),
@@ -54,6 +60,7 @@ def quarter_one():
 
 def stale_action(owner, **kwargs):
     """An action last updated before the period started, so it needs an update."""
+    kwargs.setdefault("objective", ObjectiveFactory(plan=the_plan()))
     action = ActionFactory(owner=owner, **kwargs)
     ProgressUpdateFactory(action=action, as_at=D(2025, 3, 31), status="on_track")
     return action
@@ -78,9 +85,9 @@ def html_of(message):
 def test_the_reminder_lists_exactly_the_owners_outstanding_and_overdue_actions(
     mailoutbox, settings
 ):
-    period = quarter_one()
     owner = owner_user(first_name="Sam", last_name="Okafor")
     plan = PlanFactory(title="Anytown improvement plan")
+    period = quarter_one(plan)
     StatusKeyEntryFactory(plan=plan, status="on_track", label="On target")
     StatusKeyEntryFactory(plan=plan, status="at_risk", label="Some concerns")
     objective = ObjectiveFactory(plan=plan, reference="1")
@@ -290,6 +297,7 @@ def test_a_dry_run_prints_what_would_be_sent_and_sends_and_records_nothing(mailo
 def test_an_owner_is_reminded_separately_for_each_period_whose_deadline_is_near(mailoutbox):
     quarter_one()
     ReportingPeriodFactory(
+        plan=the_plan(),
         name="Quarter 2 2025/26",
         start=D(2025, 7, 1),
         end=D(2025, 9, 30),
@@ -367,3 +375,40 @@ def test_an_owner_who_lost_the_action_owner_role_is_not_reminded(mailoutbox):
     stale_action(former)
     remind(D(2025, 7, 7))
     assert to(mailoutbox, former) == []
+
+
+def test_plans_sharing_a_period_share_one_reminder_and_other_plans_periods_count_apart(
+    mailoutbox,
+):
+    """Periods are each plan's own: two quarterly plans in the same quarter give their
+    owner one reminder about both; a monthly plan's period gives its own."""
+    owner = owner_user()
+    first, second = PlanFactory(title="First plan"), PlanFactory(title="Second plan")
+    monthly = PlanFactory(title="Monthly plan", reporting_cadence="monthly")
+    shared = quarter_one(first)
+    quarter_one(second)
+    ReportingPeriodFactory(
+        plan=monthly,
+        name="June 2025",
+        start=D(2025, 6, 1),
+        end=D(2025, 6, 30),
+        update_deadline=D(2025, 7, 9),
+    )
+    for plan in (first, second, monthly):
+        stale_action(owner, objective=ObjectiveFactory(plan=plan), title=f"Work in {plan}")
+    # A plan with no period near its deadline is not reminded about.
+    stale_action(owner, objective=ObjectiveFactory(plan=PlanFactory(title="Quiet plan")))
+
+    remind(D(2025, 7, 8))
+
+    subjects = sorted(message.subject for message in mailoutbox)
+    assert subjects == [
+        "Update needed by 10 July 2025: 2 actions (Quarter 1 2025/26)",
+        "Update needed by 9 July 2025: 1 action (June 2025)",
+    ]
+    quarterly = next(m for m in mailoutbox if "Quarter 1" in m.subject)
+    assert "Work in First plan" in quarterly.body and "Work in Second plan" in quarterly.body
+    assert "Monthly plan" not in quarterly.body and "Quiet plan" not in quarterly.body
+    assert ReminderLog.objects.filter(period=shared).count() == 1
+    remind(D(2025, 7, 8))
+    assert len(mailoutbox) == 2

@@ -74,6 +74,7 @@ def test_the_form_shows_the_plans_own_labels_and_the_previous_update(client, act
 def test_saving_appends_a_dated_update_in_the_current_period(client, owner, action):
     today = timezone.localdate()
     period = ReportingPeriodFactory(
+        plan=action.objective.plan,
         start=today - datetime.timedelta(days=10),
         end=today + datetime.timedelta(days=10),
         update_deadline=today + datetime.timedelta(days=5),

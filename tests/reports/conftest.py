@@ -48,8 +48,8 @@ def plan(db):
     plan.status_key.create(status="on_track", label="Green", description="Will be met on time.")
     plan.status_key.create(status="at_risk", label="Amber", description="Some slippage.")
     plan.status_key.create(status="off_track", label="Red", description="Will not be met.")
-    ReportingPeriodFactory(name="Q4 2024/25", start=D(2025, 1, 1), end=D(2025, 3, 31))
-    ReportingPeriodFactory(name="Q1 2025/26", start=D(2025, 4, 1), end=D(2025, 6, 30))
+    ReportingPeriodFactory(plan=plan, name="Q4 2024/25", start=D(2025, 1, 1), end=D(2025, 3, 31))
+    ReportingPeriodFactory(plan=plan, name="Q1 2025/26", start=D(2025, 4, 1), end=D(2025, 6, 30))
 
     owner = UserFactory(first_name="Priya", last_name="Shah")
     workforce = ObjectiveFactory(plan=plan, reference="1", title="Recruit & retain social workers")

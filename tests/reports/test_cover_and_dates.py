@@ -171,6 +171,7 @@ def test_a_future_as_at_date_is_refused_for_every_download(signed_in, plan, fmt)
 def test_a_future_reporting_period_is_refused(signed_in, plan):
     today = timezone.localdate()
     current = ReportingPeriodFactory(
+        plan=plan,
         name="This quarter",
         start=today - datetime.timedelta(days=10),
         end=tomorrow(),

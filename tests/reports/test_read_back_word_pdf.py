@@ -50,7 +50,8 @@ def pdf_text(content: bytes) -> str:
         header = RUNNING.match(text)
         assert header and header.group(1) in title, text[:200]
         pages.append(text[header.end() :])
-    return words(" ".join(pages))
+    # A word broken at its hyphen across two lines ("multi-" / "agency") reads as one.
+    return re.sub(r"(?<=\w)- (?=[a-z])", "-", words(" ".join(pages)))
 
 
 READERS = {"docx": docx_text, "pdf": pdf_text}

@@ -253,8 +253,10 @@ def test_month_year_dates_are_read_only_under_a_month_heading(administrator):
 
 
 def test_owners_delegates_periods_and_authors_are_named_by_user_name(administrator, editor):
+    # A new plan's periods follow its cadence: the updates name them ("Quarter 1
+    # 2025/26"); another plan's period of that name is not used.
     ReportingPeriodFactory(
-        name="Q1 2025/26",
+        name="Quarter 1 2025/26",
         start=datetime.date(2025, 4, 1),
         end=datetime.date(2025, 6, 30),
     )
@@ -265,8 +267,8 @@ def test_owners_delegates_periods_and_authors_are_named_by_user_name(administrat
         ],
         Updates=[
             ["Update ref", "Objective", "Action", "As at", "Reporting period", "Recorded by"],
-            ["1", "1", "1.1", "15/05/2025", "Q1 2025/26", "editor-user"],
-            ["2", "1", "1.1", "15/07/2025", "Q1 2025/26", "nobody"],
+            ["1", "1", "1.1", "15/05/2025", "Quarter 1 2025/26", "editor-user"],
+            ["2", "1", "1.1", "15/07/2025", "Quarter 1 2025/26", "nobody"],
         ],
     )
     result = plan_import(data=xlsx(sheets), file_name="a.xlsx", user=administrator)
@@ -280,7 +282,11 @@ def test_owners_delegates_periods_and_authors_are_named_by_user_name(administrat
     assert action.owner == editor
     assert set(action.delegates.all()) == {administrator, editor}
     update = ProgressUpdate.objects.get(action=action)
-    assert (update.author, update.period.name) == (editor, "Q1 2025/26")
+    assert (update.author, update.period.name) == (editor, "Quarter 1 2025/26")
+    assert update.period.plan == action.objective.plan
+    # And its current period (it has no start date to count from).
+    today = datetime.date.today()
+    assert action.objective.plan.periods.filter(start__lte=today, end__gte=today).exists()
 
 
 def test_measures_targets_and_data_by_reference_or_name(administrator):

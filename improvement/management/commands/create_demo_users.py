@@ -1,7 +1,7 @@
 """`manage.py create_demo_users`: one demo user per role, for trying the app locally, and
 what they look after: the owner owns actions, the editor edits two plans (one of which
-needs sign-off), the viewer takes the weekly digest, and this financial year's quarters
-exist as reporting periods (if there are no periods yet)."""
+needs sign-off), the viewer takes the weekly digest, and every plan has its reporting
+periods from its start date to today (the missing ones are generated)."""
 
 import datetime
 
@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from improvement import roles
-from improvement.models import NotificationPreference, Objective, Plan, ReportingPeriod
+from improvement import periods, roles
+from improvement.models import NotificationPreference, Objective, Plan
 
 DEMO_PASSWORD = "demo-tracker-2026"  # noqa: S105 - printed for the local demo only
 
@@ -92,22 +92,11 @@ class Command(BaseCommand):
 
 
 def _create_financial_year_periods(today: datetime.date) -> list[str]:
-    """The four quarters of the current UK financial year (April to March), if there are
-    no reporting periods at all; updates are due ten days after each quarter ends."""
-    if ReportingPeriod.objects.exists():
-        return []
-    first_year = today.year if today.month >= 4 else today.year - 1
-    label = f"{first_year}/{str(first_year + 1)[2:]}"
+    """Every plan's missing reporting periods, from its start date to today
+    (`periods.generate_periods`): "Plan title: N" for each plan that got some."""
     created = []
-    for quarter, (month, year) in enumerate(
-        [(4, first_year), (7, first_year), (10, first_year), (1, first_year + 1)], start=1
-    ):
-        start = datetime.date(year, month, 1)
-        next_start = datetime.date(year + (month == 10), (month + 2) % 12 + 1, 1)
-        end = next_start - datetime.timedelta(days=1)
-        name = f"Quarter {quarter} {label}"
-        ReportingPeriod.objects.create(
-            name=name, start=start, end=end, update_deadline=end + datetime.timedelta(days=10)
-        )
-        created.append(name)
+    for plan in Plan.objects.order_by("title", "pk"):
+        added = periods.generate_periods(plan, today)
+        if added:
+            created.append(f"{plan.title}: {len(added)}")
     return created

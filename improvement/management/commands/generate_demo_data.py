@@ -50,7 +50,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from improvement import plan_versions, roles
+from improvement import periods, plan_versions, roles
 from improvement.models import (
     Action,
     AreaForDevelopment,
@@ -443,8 +443,8 @@ class Generator:
 
     def run(self) -> Counts:
         self.users()
-        self.periods()
         self.plans()
+        self.periods()
         self.sections_and_objectives()
         self.actions()
         self.milestones()
@@ -496,29 +496,39 @@ class Generator:
         self.owners = [u.pk for u in people[n_editors:]]
 
     def periods(self) -> None:
-        """Each quarter from the start to the current one, where no period overlaps it."""
-        existing = list(ReportingPeriod.objects.order_by("start"))
-        names = {p.name for p in existing}
+        """Each plan's quarters from its start to the current one (`periods.missing_periods`:
+        none overlapping one it has)."""
+        plan_ids = [p.pk for p in self.plan_list]
+        existing: dict[int, list[ReportingPeriod]] = defaultdict(list)
+        for period in ReportingPeriod.objects.filter(plan__in=plan_ids).order_by("start"):
+            existing[period.plan_id].append(period)
         new = []
-        start = self.start
-        while start <= self.today:
-            end = _add_months(start, 3) - DAY
-            name = _quarter_name(start)
-            clash = any(p.start <= end and p.end >= start for p in existing)
-            if not clash and name not in names:
+        for plan in self.plan_list:
+            for p in periods.missing_periods(
+                periods.planned_periods(plan, self.today), existing[plan.pk]
+            ):
                 new.append(
-                    ReportingPeriod(name=name, start=start, end=end, update_deadline=end + 10 * DAY)
+                    ReportingPeriod(
+                        plan_id=plan.pk,
+                        name=p.name,
+                        start=p.start,
+                        end=p.end,
+                        update_deadline=p.update_deadline,
+                    )
                 )
-            start = _add_months(start, 3)
-        _bulk(ReportingPeriod, new, self.counts, "reporting periods (new)")
-        periods = sorted(existing + new, key=lambda p: p.start)
-        self.period_starts = [p.start for p in periods]
-        self.period_list = periods
+        created = _bulk(ReportingPeriod, new, self.counts, "reporting periods (new)")
+        self.period_list: dict[int, list[ReportingPeriod]] = defaultdict(list)
+        for period in sorted(
+            [*(p for e in existing.values() for p in e), *created], key=lambda p: p.start
+        ):
+            self.period_list[period.plan_id].append(period)
+        self.period_starts = {pk: [p.start for p in some] for pk, some in self.period_list.items()}
 
-    def period_for(self, day: D) -> int | None:
-        i = bisect.bisect_right(self.period_starts, day) - 1
-        if i >= 0 and self.period_list[i].end >= day:
-            return self.period_list[i].pk
+    def period_for(self, day: D, plan_id: int) -> int | None:
+        starts = self.period_starts.get(plan_id, [])
+        i = bisect.bisect_right(starts, day) - 1
+        if i >= 0 and self.period_list[plan_id][i].end >= day:
+            return self.period_list[plan_id][i].pk
         return None
 
     def plans(self) -> None:
@@ -939,7 +949,7 @@ class Generator:
             status = ""  # the report gives no status
         return ProgressUpdate(
             **subject,
-            period_id=self.period_for(day),
+            period_id=self.period_for(day, plan_id),
             as_at=day,
             status=status,
             narrative=self.text(NARRATIVES[status]),
