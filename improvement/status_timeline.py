@@ -146,7 +146,7 @@ _FACT_FIELDS = (
 )
 
 
-def _chunks(ids: list, size: int = IN_BATCH) -> Iterator[list]:
+def chunks(ids: list, size: int = IN_BATCH) -> Iterator[list]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
 
@@ -159,7 +159,7 @@ def _selections(subjects: QuerySet | Iterable[int] | None) -> Iterator[QuerySet 
         yield subjects.values("pk")
         return
     ids = sorted({pk for pk in subjects if pk is not None})
-    yield from _chunks(ids)
+    yield from chunks(ids)
 
 
 def updates_by_subject(

@@ -49,5 +49,13 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('action__isnull', False), ('objective__isnull', True)), models.Q(('action__isnull', True), ('objective__isnull', False)), _connector='OR'), name='status_interval_on_exactly_one_action_or_objective'), models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gt', models.F('valid_from')), _connector='OR'), name='status_interval_ends_after_it_starts'), models.UniqueConstraint(fields=('action', 'valid_from'), name='status_interval_action_from'), models.UniqueConstraint(fields=('objective', 'valid_from'), name='status_interval_objective_from')],
             },
         ),
+        migrations.AddIndex(
+            model_name='progressupdate',
+            index=models.Index(condition=models.Q(('needs_sign_off', True)), fields=['action'], name='update_action_sign_off'),
+        ),
+        migrations.AddIndex(
+            model_name='progressupdate',
+            index=models.Index(condition=models.Q(('needs_sign_off', True)), fields=['objective'], name='update_objective_sign_off'),
+        ),
         migrations.RunPython(fill_timeline, migrations.RunPython.noop),
     ]

@@ -74,11 +74,12 @@ class Command(BaseCommand):
             ("action", Action, "objective__plan__slug"),
             ("objective", Objective, "plan__slug"),
         ):
-            ids = [d.subject_id for d in found if d.kind == kind]
-            for pk, reference, slug in model.objects.filter(pk__in=ids).values_list(
-                "pk", "reference", plan
-            ):
-                names[(kind, pk)] = f"{kind} {reference} (id {pk}) in {slug}"
+            ids = sorted({d.subject_id for d in found if d.kind == kind})
+            for chunk in status_timeline.chunks(ids):
+                for pk, reference, slug in model.objects.filter(pk__in=chunk).values_list(
+                    "pk", "reference", plan
+                ):
+                    names[(kind, pk)] = f"{kind} {reference} (id {pk}) in {slug}"
         return names
 
     @staticmethod
