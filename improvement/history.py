@@ -3,11 +3,19 @@
 `plan_states_as_at(plans, as_at)` is the one place statuses are worked out: for every
 action the latest update dated on or before `as_at` that gives a status (none at all:
 not started), for every objective the roll-up of its actions and its own assessed
-status, for every plan the roll-up of its objectives. Nothing is stored or recomputed
-by hand, so a report drawn as at June is the same in December.
+status, for every plan the roll-up of its objectives. Nothing is recomputed by hand, so a
+report drawn as at June is the same in December.
 
-The number of queries is fixed (objectives, actions, the updates they point to, and the
-plans' keys), however many plans, objectives or actions there are.
+Each action's and objective's own state as at a date is read from the status timeline
+(`StatusInterval`, written from the updates in every writer's transaction by
+`improvement.status_timeline`): one indexed range lookup joined to the rows, instead of
+replaying the updates per row. The replay is kept as the reference (`replayed_states`);
+property tests and `manage.py rebuild_status_timeline` hold the two to the same answers.
+Overdue and stale depend on the date and the plan's settings, so they are worked out here
+from the row, not stored.
+
+The number of queries is fixed (objectives, actions, their waiting updates, the updates
+they point to, and the plans' keys), however many plans, objectives or actions there are.
 
 Where a plan needs sign-off, an update counts only once approved, from the day of its
 approval (`counted_updates`); one still waiting is reported beside the status.
