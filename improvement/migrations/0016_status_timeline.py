@@ -21,6 +21,11 @@ def fill_timeline(apps, schema_editor):
         objectives=apps.get_model("improvement", "Objective").objects.all(),
         models=models_now,
     )
+    if schema_editor.connection.vendor == "postgresql":
+        # Planner statistics for the new rows now, not whenever autovacuum gets round to it
+        # (the pages join every action to this table).
+        table = models_now["StatusInterval"]._meta.db_table
+        schema_editor.execute(f"ANALYZE {schema_editor.quote_name(table)}")
 
 
 class Migration(migrations.Migration):
