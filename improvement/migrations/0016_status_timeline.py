@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('valid_from', models.DateField()),
                 ('valid_to', models.DateField(blank=True, help_text='Open (still holds) when empty.', null=True)),
-                ('status', models.CharField(blank=True, max_length=20)),
+                ('status', models.CharField(blank=True, choices=[('complete', 'Complete'), ('on_track', 'On track'), ('at_risk', 'At risk'), ('off_track', 'Off track'), ('not_started', 'Not started')], max_length=20)),
                 ('rated_on', models.DateField(blank=True, null=True)),
                 ('latest_on', models.DateField()),
                 ('action', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='status_intervals', to='improvement.action')),

@@ -11,6 +11,8 @@ a subject's first row (or with no rows at all) nothing counts yet: not started.
 from django.db import models
 from django.db.models import F, Q
 
+from improvement.status import Status
+
 from .progress import ProgressUpdate
 from .work import Action, Objective
 
@@ -32,7 +34,7 @@ class StatusInterval(models.Model):
     valid_to = models.DateField(null=True, blank=True, help_text="Open (still holds) when empty.")
     # The status of the latest counted update that gives one; "" when counted updates
     # exist but none gives a status.
-    status = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     # The updates behind the state. No database constraint: the rows are rebuilt whenever
     # an update goes, and an update's deletion must not wait on them.
     rated_update = models.ForeignKey(
