@@ -191,12 +191,15 @@ def rebuild(
     """Rewrite the timeline of these actions and objectives from their updates (ids, or a
     queryset of them). Call it inside the writer's transaction. Returns the rows written.
     `models` lets a data migration pass its historical models."""
+    lock = models is None  # a migration runs alone
     models = models or _models()
     interval_model = models["StatusInterval"]
     written = 0
     for fk, subjects in (("action", actions), ("objective", objectives)):
         if subjects is None:
             continue
+        if lock:
+            _lock(fk, subjects)
         by_subject = updates_by_subject(fk, subjects, models=models)
         for selection in _selections(subjects):
             interval_model.objects.filter(**{f"{fk}__in": selection}).delete()
@@ -208,6 +211,22 @@ def rebuild(
         interval_model.objects.bulk_create(rows, batch_size=BATCH)
         written += len(rows)
     return written
+
+
+def _lock(fk: str, subjects: QuerySet | Iterable[int]) -> None:
+    """Lock the subjects' rows until the transaction ends, so two writers to one action
+    rewrite its timeline one after the other, the second reading the first's updates
+    (PostgreSQL; SQLite writes one transaction at a time anyway)."""
+    from improvement.models import Action, Objective
+
+    model = Action if fk == "action" else Objective
+    for selection in _selections(subjects):
+        list(
+            model.objects.select_for_update()
+            .filter(pk__in=selection)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
 
 def rebuild_plans(plan_ids: Iterable[int]) -> int:
