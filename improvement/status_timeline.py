@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -189,8 +190,12 @@ def rebuild(
     models=None,
 ) -> int:
     """Rewrite the timeline of these actions and objectives from their updates (ids, or a
-    queryset of them). Call it inside the writer's transaction. Returns the rows written.
+    queryset of them). Call it inside the writer's transaction (a writer with none, such
+    as a save in autocommit, gets one of its own here). Returns the rows written.
     `models` lets a data migration pass its historical models."""
+    if not transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return rebuild(actions=actions, objectives=objectives, models=models)
     lock = models is None  # a migration runs alone
     models = models or _models()
     interval_model = models["StatusInterval"]

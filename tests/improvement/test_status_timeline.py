@@ -5,11 +5,12 @@ write path writing them in its own transaction, and the command that checks them
 from __future__ import annotations
 
 import datetime
+import threading
 from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -432,3 +433,37 @@ def test_the_command_reports_each_difference_and_fixes_nothing_without_fix(capsy
 def test_the_command_names_an_unknown_plan():
     with pytest.raises(CommandError, match="No plan with the slug nope"):
         call_command("rebuild_status_timeline", "--plan", "nope")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs row locks across connections (PostgreSQL)"
+)
+def test_two_approvals_on_one_action_at_the_same_moment_both_reach_the_timeline():
+    action = ActionFactory()
+    today = timezone.localdate()
+    waiting = [
+        ProgressUpdateFactory(action=action, as_at=today, status=status, needs_sign_off=True)
+        for status in ("at_risk", "off_track")
+    ]
+    administrator = user_with_role(roles.ADMINISTRATOR)
+    start = threading.Barrier(2)
+    failures = []
+
+    def approve(update):
+        try:
+            start.wait()
+            services.sign_off_decide(update=update, user=administrator, decision="approved")
+        except Exception as exc:  # noqa: BLE001  reported below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=approve, args=(u,)) for u in waiting]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert everything_agrees()
+    assert rows(action) == [(today, None, "off_track")]
