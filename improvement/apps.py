@@ -14,6 +14,7 @@ class ImprovementConfig(AppConfig):
         from improvement import (
             permissions,  # noqa: F401  registers the rules
             plan_versions,
+            status_timeline,
         )
         from improvement.admin import guard_change_lists
         from improvement.api import token_revocation  # noqa: F401  password change revokes
@@ -21,5 +22,6 @@ class ImprovementConfig(AppConfig):
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="tracker-sync-roles")
         plan_versions.connect()
+        status_timeline.connect()
         # The admin (listed first in INSTALLED_APPS) has registered every model by now.
         guard_change_lists(admin.site)

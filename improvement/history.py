@@ -3,11 +3,19 @@
 `plan_states_as_at(plans, as_at)` is the one place statuses are worked out: for every
 action the latest update dated on or before `as_at` that gives a status (none at all:
 not started), for every objective the roll-up of its actions and its own assessed
-status, for every plan the roll-up of its objectives. Nothing is stored or recomputed
-by hand, so a report drawn as at June is the same in December.
+status, for every plan the roll-up of its objectives. Nothing is recomputed by hand, so a
+report drawn as at June is the same in December.
 
-The number of queries is fixed (objectives, actions, the updates they point to, and the
-plans' keys), however many plans, objectives or actions there are.
+Each action's and objective's own state as at a date is read from the status timeline
+(`StatusInterval`, written from the updates in every writer's transaction by
+`improvement.status_timeline`): one indexed range lookup joined to the rows, instead of
+replaying the updates per row. The replay is kept as the reference (`replayed_states`);
+property tests and `manage.py rebuild_status_timeline` hold the two to the same answers.
+Overdue and stale depend on the date and the plan's settings, so they are worked out here
+from the row, not stored.
+
+The number of queries is fixed (objectives, actions, their waiting updates, the updates
+they point to, and the plans' keys), however many plans, objectives or actions there are.
 
 Where a plan needs sign-off, an update counts only once approved, from the day of its
 approval (`counted_updates`); one still waiting is reported beside the status.
@@ -35,6 +43,7 @@ from django.db.models import (
     Case,
     CharField,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -65,6 +74,7 @@ from improvement.status import (
     as_status,
     is_rated,
 )
+from improvement.status_timeline import State, valid_on
 from metrics.models import Measure
 from metrics.selectors import MeasureState, measure_states
 
@@ -263,23 +273,72 @@ def _latest_update_id(fk: str, as_at: date, *, rated: bool) -> Subquery:
     return Subquery(updates.order_by(*_NEWEST_FIRST).values("id")[:1])
 
 
+def replayed_states(subjects: QuerySet, as_at: date) -> dict[int, State | None]:
+    """The reference implementation: each action's or objective's state as at `as_at`
+    replayed from its updates by `counted_updates` (correlated subqueries per row, so slow
+    on many rows). The pages read the status timeline instead (`timeline_states`); the
+    property tests and `rebuild_status_timeline` hold the two to the same answers."""
+    fk = "action" if subjects.model is Action else "objective"
+    rows = subjects.annotate(
+        latest_id=_latest_update_id(fk, as_at, rated=False),
+        rated_id=_latest_update_id(fk, as_at, rated=True),
+    ).values_list("pk", "latest_id", "rated_id")
+    rows = list(rows)
+    updates = ProgressUpdate.objects.in_bulk(
+        {pk for _, latest, rated in rows for pk in (latest, rated) if pk}
+    )
+    result: dict[int, State | None] = {}
+    for pk, latest_id, rated_id in rows:
+        if latest_id is None:
+            result[pk] = None  # nothing counts: not started
+            continue
+        rated = updates.get(rated_id)
+        result[pk] = State(
+            status=rated.status if rated else "",
+            rated_update_id=rated_id,
+            rated_on=rated.as_at if rated else None,
+            latest_update_id=latest_id,
+            latest_on=updates[latest_id].as_at,
+        )
+    return result
+
+
+def timeline_states(subjects: QuerySet, as_at: date) -> dict[int, State | None]:
+    """Each action's or objective's state as at `as_at` read from the status timeline, in
+    the same shape as `replayed_states`."""
+    rows = _with_interval(subjects, as_at).values_list(
+        "pk",
+        "at__status",
+        "at__rated_update_id",
+        "at__rated_on",
+        "at__latest_update_id",
+        "at__latest_on",
+    )
+    return {pk: State(*state) if state[3] is not None else None for pk, *state in rows}
+
+
+def _with_interval(queryset: QuerySet, as_at: date) -> QuerySet:
+    """Rows joined (as `at`) to their status-timeline row holding on `as_at`: one indexed
+    range lookup, and at most one row holds on any day, so the join adds no rows. No row:
+    nothing counts yet (not started)."""
+    return queryset.annotate(
+        at=FilteredRelation("status_intervals", condition=valid_on(as_at, "status_intervals__"))
+    )
+
+
 def with_status_as_at(actions: QuerySet[Action], as_at: date) -> QuerySet[Action]:
     """Actions annotated in SQL, so lists can filter and sort on them: `current_status`
     (the status as at `as_at` by the same rules as `plan_states_as_at`: "" for no status),
-    `status_rank` (severity, for sorting), `last_update_on` and `is_overdue`."""
-    counted = ProgressUpdate.objects.filter(counted_updates(as_at), action=OuterRef("pk"))
-    newest = counted.order_by(*_NEWEST_FIRST)
+    `status_rank` (severity, for sorting), `last_update_on` and `is_overdue`. Read from the
+    status timeline by a join, not worked out per row."""
     return (
-        actions.annotate(
-            rated_status=Subquery(newest.exclude(status="").values("status")[:1]),
-            last_update_on=Subquery(newest.values("as_at")[:1]),
-        )
+        _with_interval(actions, as_at)
+        .annotate(last_update_on=F("at__latest_on"))
         .annotate(
-            # No update at all: not started. Updates, but none gives a status: no status.
+            # No update counts: not started. Updates, but none gives a status: no status.
             current_status=Case(
                 When(last_update_on__isnull=True, then=Value(Status.NOT_STARTED.value)),
-                When(rated_status__isnull=True, then=Value("")),
-                default=F("rated_status"),
+                default=F("at__status"),
                 output_field=CharField(),
             ),
         )
@@ -301,11 +360,21 @@ def with_status_as_at(actions: QuerySet[Action], as_at: date) -> QuerySet[Action
     )
 
 
-def _awaiting_update_id(fk: str) -> Subquery:
-    waiting = ProgressUpdate.objects.filter(
-        needs_sign_off=True, sign_off__isnull=True, **{fk: OuterRef("pk")}
+def _awaiting(fk: str, subjects: QuerySet) -> dict[int, tuple[int, date]]:
+    """The newest update of each subject still waiting for sign-off (its id and date), in
+    one query for all of them. About now, not as at a date: a waiting update is shown
+    beside the status whatever the date."""
+    waiting = (
+        ProgressUpdate.objects.filter(
+            needs_sign_off=True, sign_off__isnull=True, **{f"{fk}__in": subjects.values("pk")}
+        )
+        .order_by(*_NEWEST_FIRST)
+        .values_list(f"{fk}_id", "id", "as_at")
     )
-    return Subquery(waiting.order_by(*_NEWEST_FIRST).values("id")[:1])
+    found: dict[int, tuple[int, date]] = {}
+    for subject_id, update_id, as_at in waiting:
+        found.setdefault(subject_id, (update_id, as_at))  # newest first
+    return found
 
 
 def _action_states(
@@ -346,35 +415,40 @@ def _action_states(
 
 
 def _with_latest(queryset: QuerySet, fk: str, as_at: date, *, summary: bool = False) -> list:
-    """Rows annotated with their latest updates as at `as_at`: the updates' ids (to fetch
-    them whole), or for a summary just the status and dates the roll-up needs."""
+    """Rows with their state as at `as_at` from the status timeline (joined in the same
+    query) and their newest update waiting for sign-off (one more query for all rows): the
+    updates' ids (to fetch them whole), or for a summary just the status and dates the
+    roll-up needs."""
+    joined = _with_interval(queryset, as_at)
+    awaiting = _awaiting(fk, queryset)
     if summary:
-        counted = ProgressUpdate.objects.filter(counted_updates(as_at), **{fk: OuterRef("pk")})
-        newest = counted.order_by(*_NEWEST_FIRST)
-        waiting = ProgressUpdate.objects.filter(
-            needs_sign_off=True, sign_off__isnull=True, **{fk: OuterRef("pk")}
-        ).order_by(*_NEWEST_FIRST)
-        annotated = queryset.annotate(
-            latest_on=Subquery(newest.values("as_at")[:1]),
-            rated_status=Subquery(newest.exclude(status="").values("status")[:1]),
-            awaiting_on=Subquery(waiting.values("as_at")[:1]),
+        annotated = joined.annotate(
+            latest_on=F("at__latest_on"),
+            rated_status=F("at__status"),
         )
         if fk == "objective":
-            annotated = annotated.annotate(
-                rated_on=Subquery(newest.exclude(status="").values("as_at")[:1])
-            )
+            annotated = annotated.annotate(rated_on=F("at__rated_on"))
         if fk == "action":
             fields = [f.name for f in dataclass_fields(ActionRow)][:9]
             fields[0] = "id"
-            return [ActionRow(*row) for row in annotated.values_list(*fields)]
-        return list(annotated)
-    return list(
-        queryset.annotate(
-            latest_id=_latest_update_id(fk, as_at, rated=False),
-            rated_id=_latest_update_id(fk, as_at, rated=True),
-            awaiting_id=_awaiting_update_id(fk),
-        )
+            fields.remove("awaiting_on")
+            rows = []
+            for values in annotated.values_list(*fields):
+                row = dict(zip(fields, values, strict=True))
+                row["pk"] = row.pop("id")
+                row["awaiting_on"] = awaiting.get(row["pk"], (None, None))[1]
+                rows.append(ActionRow(**row))
+            return rows
+        rows = list(annotated)
+        for row in rows:
+            row.awaiting_on = awaiting.get(row.pk, (None, None))[1]
+        return rows
+    rows = list(
+        joined.annotate(latest_id=F("at__latest_update_id"), rated_id=F("at__rated_update_id"))
     )
+    for row in rows:
+        row.awaiting_id = awaiting.get(row.pk, (None, None))[0]
+    return rows
 
 
 def _fetch_updates(*rows: list) -> dict[int, ProgressUpdate]:

@@ -17,6 +17,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from improvement import status_timeline
 from improvement.models import (
     Action,
     AreaForDevelopment,
@@ -418,7 +419,8 @@ def load_plan_document(document: Any, *, source: str = "<document>", replace: bo
     """Create a plan from a parsed plan document; all or nothing."""
     loader = _Loader(source)
     with transaction.atomic():
-        plan = loader.load(document, replace=replace)
+        with status_timeline.batch():  # each subject's timeline written once, not per update
+            plan = loader.load(document, replace=replace)
         if loader.errors or plan is None:
             transaction.set_rollback(True)
             raise PlanFileError(source, loader.errors or ["nothing loaded"])

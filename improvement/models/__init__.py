@@ -14,6 +14,7 @@ from .plan_state import PlanStateVersion
 from .plans import Cadence, Plan, PlanKind, ReportingPeriod, Section, StatusKeyEntry
 from .progress import AreaForDevelopment, EvidenceFile, ProgressUpdate, SignOff
 from .reports import ReportCover, SavedReport
+from .status_timeline import StatusInterval
 from .versioned import StaleEdit, Versioned
 from .work import Action, Milestone, Objective
 
@@ -47,6 +48,7 @@ __all__ = [
     "Section",
     "SignOff",
     "StaleEdit",
+    "StatusInterval",
     "StatusKeyEntry",
     "Versioned",
 ]

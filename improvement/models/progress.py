@@ -112,6 +112,15 @@ class ProgressUpdate(models.Model):
             models.Index(
                 fields=["objective", "as_at", "recorded_at"], name="update_objective_latest"
             ),
+            # The few updates that need sign-off: "awaiting sign-off" reads only these.
+            models.Index(
+                fields=["action"], name="update_action_sign_off", condition=Q(needs_sign_off=True)
+            ),
+            models.Index(
+                fields=["objective"],
+                name="update_objective_sign_off",
+                condition=Q(needs_sign_off=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -36,7 +36,7 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import CheckConstraint
 from django.utils import timezone
 
-from improvement import plan_versions
+from improvement import plan_versions, status_timeline
 from improvement.models import (
     Action,
     Milestone,
@@ -376,7 +376,10 @@ class Planner(MeasureSheets, UpdateSheets):
             )
         else:
             generate_periods(self.plan, self.today)
-        plan_versions.bump([self.plan.pk])  # bulk writes send no signals
+        # Bulk writes send no signals: move the plan's version on and rewrite its status
+        # timeline here, in the caller's transaction.
+        plan_versions.bump([self.plan.pk])
+        status_timeline.rebuild_plans([self.plan.pk])
         return self.plan
 
     def _plan_periods(self, names: set[str]) -> dict[str, ReportingPeriod]:

@@ -50,7 +50,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from improvement import periods, plan_versions, roles
+from improvement import periods, plan_versions, roles, status_timeline
 from improvement.models import (
     Action,
     AreaForDevelopment,
@@ -63,6 +63,7 @@ from improvement.models import (
     ReportingPeriod,
     Section,
     SignOff,
+    StatusInterval,
     StatusKeyEntry,
 )
 from improvement.references import natural_key
@@ -340,10 +341,13 @@ class Command(BaseCommand):
                 deleted = delete_generated()
                 self.stdout.write(f"Deleted {deleted} generated plans and everything in them.")
             counts = Generator(sizes, seed=options["seed"], today=today).run()
-            # Bulk writes send no signals: give the generated plans their state versions.
-            plan_versions.bump(
+            # Bulk writes send no signals: give the generated plans their state versions
+            # and their status timelines.
+            generated = list(
                 Plan.objects.filter(slug__startswith=PLAN_PREFIX).values_list("pk", flat=True)
             )
+            plan_versions.bump(generated)
+            counts.rows["status timeline rows"] = status_timeline.rebuild_plans(generated)
         analyse()
         elapsed = time.monotonic() - started
         for name, n in counts.rows.items():
@@ -372,7 +376,8 @@ def analyse() -> None:
             models = [Plan, Objective, Action, Milestone, ProgressUpdate, SignOff,
                       AreaForDevelopment, ReportingPeriod, Section, StatusKeyEntry, Measure,
                       Target, DataPoint, Measure.objectives.through, Measure.actions.through,
-                      Action.delegates.through, Plan.editors.through, get_user_model()]  # fmt: skip
+                      Action.delegates.through, Plan.editors.through, get_user_model(),
+                      StatusInterval]  # fmt: skip
             for model in models:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         elif connection.vendor == "sqlite":
@@ -391,6 +396,7 @@ def delete_generated() -> int:
     # Children first. Plain SQL deletes (QuerySet._raw_delete): no per-row signals, so no
     # history rows, and seconds rather than minutes for 100,000 updates.
     for queryset in (
+        StatusInterval.objects.filter(Q(action__in=actions) | Q(objective__in=objectives)),
         SignOff.objects.filter(update__in=updates),
         EvidenceFile.objects.filter(update__in=updates),
         AreaForDevelopment.objects.filter(update__in=updates),
