@@ -36,6 +36,7 @@ worker: install
 
 demo-data: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py createcachetable
 	DEBUG=1 $(PY) manage.py load_plans
 	DEBUG=1 $(PY) manage.py load_demo_workforce
 	DEBUG=1 $(PY) manage.py create_demo_users
