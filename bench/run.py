@@ -249,10 +249,11 @@ def servers_section(s: dict) -> str:
         f"locked out at attempt {s['axes']['locked_at']}: "
         f"{'one count across both' if s['axes']['shared'] else 'NOT shared'}"
     )
+    shared = s["shared_cache"]
     lines.append(
-        f"  dashboard cached by one server, read by the other: {s['shared_cache']['first_ms']:.0f} ms "
-        f"on port {s['ports'][0]} (cold), then {s['shared_cache']['second_ms']:.0f} ms on port "
-        f"{s['ports'][1]}: {'shared' if s['shared_cache']['shared'] else 'NOT shared'}"
+        f"  dashboard cached by one server, read by the other: {shared['first_ms']:.0f} ms "
+        f"on port {s['ports'][0]} (cold), then {shared['second_ms']:.0f} ms on port "
+        f"{s['ports'][1]}: {'shared' if shared['shared'] else 'NOT shared'}"
     )
     return "\n".join(lines)
 

@@ -3,10 +3,10 @@ database and the shared cache, as behind a load balancer.
 
 It measures requests per second for the trivial page and for the main pages with
 requests spread over both servers (a Python load generator: keep-alive connections on
-threads, alternating between the servers; the ratios matter, not the absolute numbers), counts errors, and
-shows that what must be one thing across servers is one thing: the API rate limit (DRF
-throttling, counted in the cache), the sign-in lock-out (django-axes, in the database)
-and the cached dashboard (rendered on one server, read on the other).
+threads, alternating between the servers; the ratios matter, not the absolute numbers),
+counts errors, and shows that what must be one thing across servers is one thing: the
+API rate limit (DRF throttling, counted in the cache), the sign-in lock-out (django-axes,
+in the database) and the cached dashboard (rendered on one server, read on the other).
 """
 
 from __future__ import annotations
@@ -161,8 +161,12 @@ def cached_rows(env) -> int:
     import psycopg2
 
     c = dj_database_url.parse(env["DATABASE_URL"])
-    connection = psycopg2.connect(dbname=c["NAME"], user=c.get("USER") or None,
-                                  host=c.get("HOST") or None, port=c.get("PORT") or None)  # fmt: skip
+    connection = psycopg2.connect(
+        dbname=c["NAME"],
+        user=c.get("USER") or None,
+        host=c.get("HOST") or None,
+        port=c.get("PORT") or None,
+    )
     with connection, connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM tracker_cache WHERE cache_key LIKE %s",
                        ["%dashboard-row%"])  # fmt: skip
@@ -188,9 +192,20 @@ def two_servers(env: dict, *, seconds: int = 10) -> dict:
             logs.append(out)
             servers.append(
                 subprocess.Popen(  # noqa: S603 - our own command
-                    [str(GUNICORN), "config.wsgi", "--bind", f"127.0.0.1:{port}",
-                     "--workers", str(WORKERS), "--timeout", "300"],
-                    env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                    [
+                        str(GUNICORN),
+                        "config.wsgi",
+                        "--bind",
+                        f"127.0.0.1:{port}",
+                        "--workers",
+                        str(WORKERS),
+                        "--timeout",
+                        "300",
+                    ],
+                    env=env,
+                    cwd=ROOT,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
                 )  # fmt: skip
             )
         for port in ports:
@@ -210,7 +225,7 @@ def two_servers(env: dict, *, seconds: int = 10) -> dict:
                         "shared": rows > 0 and cached_rows(env) == rows}  # fmt: skip
 
         rates = {}
-        tool = "Python load generator: wrk is not installed here" if not shutil.which("wrk") else "Python load generator"
+        tool = "Python load generator" + ("" if shutil.which("wrk") else "; wrk not installed")
         for key, path, headers in [
             ("trivial page", "/accounts/login/", {}),
             ("dashboard (cached)", "/dashboard/", signed_in),
