@@ -15,7 +15,8 @@ What goes into a key, and why:
   for everyone who may read the plan; "today" matters only through the as-at date, on
   which overdue and staleness depend). A state as at a past date changes only with a
   write into that past, which moves the version on like any other.
-- dashboard rows (`dashboard_rows`): the plan and its version, the dates (as at, and
+- dashboard rows (`dashboard_rows`) and the objectives part of a plan's page
+  (`plan_fragment`): the plan and its version, the dates (as at, and
   what it is compared with), the filters and the page's query string (its links carry
   them), and what the user may see and do: their roles and whether they edit the plan.
   Which plans a user may read is decided afresh on every request, never cached.
@@ -84,9 +85,9 @@ def rights(user, plan_ids: Iterable[int]) -> dict[int, str]:
     return {pk: f"{roles}|{'editor' if pk in edited else ''}" for pk in ids}
 
 
-def _row_key(plan_id: int, version: int, page: str, right: str) -> str:
+def _row_key(plan_id: int, version: int, page: str, right: str, kind: str) -> str:
     digest = hashlib.sha256(f"{page}#{right}".encode()).hexdigest()[:32]
-    return f"dashboard-row:{plan_id}:{version}:{digest}"
+    return f"{kind}:{plan_id}:{version}:{digest}"
 
 
 def dashboard_rows(
@@ -94,6 +95,8 @@ def dashboard_rows(
     plan_ids: list[int],
     page: str,
     render_missing: Callable[[list[int]], dict[int, str]],
+    *,
+    kind: str = "dashboard-row",
 ) -> list[tuple[int, str]]:
     """Each plan's rendered dashboard row, in `plan_ids` order: from the cache where there
     is one for the plan's version, the page (`page`: its dates, filters and query string)
@@ -104,7 +107,7 @@ def dashboard_rows(
         return []
     numbers = plan_versions.versions(plan_ids)
     allowed = rights(user, plan_ids)
-    keys = {pk: _row_key(pk, numbers[pk], page, allowed[pk]) for pk in plan_ids}
+    keys = {pk: _row_key(pk, numbers[pk], page, allowed[pk], kind) for pk in plan_ids}
     found = cache.get_many(keys.values())
     html = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in plan_ids if pk not in html]
@@ -114,3 +117,12 @@ def dashboard_rows(
         html.update(fresh)
         cache.set_many({keys[pk]: text for pk, text in fresh.items()})
     return [(pk, html[pk]) for pk in plan_ids if html[pk] != LEFT_OUT]
+
+
+def plan_fragment(user, plan: Plan, page: str, render: Callable[[], str]) -> str:
+    """A rendered part of a plan's page (its objectives and actions), cached like a
+    dashboard row: by plan version, `page` (dates and query) and the user's rights."""
+    found = dashboard_rows(
+        user, [plan.pk], page, lambda missing: {plan.pk: render()}, kind="plan-page"
+    )
+    return found[0][1] if found else ""

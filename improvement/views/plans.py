@@ -3,6 +3,8 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from improvement import state_cache
@@ -52,16 +54,23 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         changes = changes_between(state_cache.plan_state_as_at(plan, form.since_date), state)
         if moved:
             changes = [c for c in changes if c.direction == moved]
-    return render(
-        request,
-        "improvement/plan_detail.html",
-        {
-            "form": form,
-            "plan": plan,
-            "state": state,
-            "changes": changes,
-            "moved": moved,
-            "labels": plan.labels(),
-            "staleness_words": staleness_words(plan),
-        },
+    context = {
+        "form": form,
+        "plan": plan,
+        "state": state,
+        "changes": changes,
+        "moved": moved,
+        "labels": plan.labels(),
+        "staleness_words": staleness_words(plan),
+    }
+    # The objectives and actions, the bulk of the page, rendered once per plan version,
+    # date and rights (its links carry the as-at date of the query string).
+    objectives_html = state_cache.plan_fragment(
+        request.user,
+        plan,
+        f"{form.as_at_date:%Y-%m-%d}|{form.query_string}",
+        lambda: render_to_string("improvement/_plan_objectives.html", context, request),
     )
+    # Our own template's output, escaped when it was rendered.
+    context["objectives_html"] = mark_safe(objectives_html)  # noqa: S308
+    return render(request, "improvement/plan_detail.html", context)

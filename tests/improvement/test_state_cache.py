@@ -201,3 +201,16 @@ def test_the_database_cache_writes_many_entries_in_one_query(settings, db):
     assert len(queries) <= 4
     found = shared.get_many([f"k{i}" for i in range(50)] + ["kept"])
     assert found["k49"] == {"n": 49} and found["kept"] == "new" and len(found) == 51
+
+
+def test_the_plan_pages_cached_objectives_show_a_new_update_at_once(signed_in, plan):
+    url = plan.get_absolute_url() + AS_AT
+
+    def off_track() -> int:
+        return signed_in.get(url).content.decode().count("Off track")
+
+    before = off_track()
+    assert off_track() == before  # the second view is read from the cache
+    action = plan.objectives.get().actions.get(reference="1.1")
+    ProgressUpdateFactory(action=action, as_at=D(2025, 8, 20), status="off_track")
+    assert off_track() > before
