@@ -125,7 +125,7 @@ def check_api(ports, token) -> dict:
     sent, ok, limited = 15, 0, 0
     for i in range(sent):
         status, _, _ = request(
-            ports[i % 2], "GET", "/api/plans/?page_size=1",
+            ports[i % 2], "GET", "/api/v1/plans/?page_size=1",
             headers={"Authorization": f"Token {token}"},
         )  # fmt: skip
         ok += status == 200
