@@ -36,6 +36,7 @@ worker: install
 
 demo-data: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py createcachetable
 	DEBUG=1 $(PY) manage.py load_plans
 	DEBUG=1 $(PY) manage.py load_demo_workforce
 	DEBUG=1 $(PY) manage.py create_demo_users
@@ -53,8 +54,9 @@ check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
-## make bench: time the main pages on a large generated council in PostgreSQL (BENCH_DATABASE_URL,
-## default tracker_bench on 127.0.0.1, created and filled on the first run; see bench/README.md)
+## make bench: time the main pages on generated councils in PostgreSQL at 1x, 4x and 10x
+## (BENCH_DATABASE_URL, default tracker_bench on 127.0.0.1, and _4x, _10x; created and filled
+## on the first run), then two gunicorn servers sharing them; see bench/README.md
 .PHONY: bench
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)

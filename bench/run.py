@@ -1,21 +1,30 @@
-"""`make bench`: time the main pages on a large generated council in PostgreSQL.
+"""`make bench`: time the main pages on a large generated council in PostgreSQL, at three
+sizes, as ratios to a trivial page and to the raw-SQL floor, and under load on two app
+servers sharing one database and one cache.
 
-    python bench/run.py [--runs 5] [--only full|small] [--profile]
+    python bench/run.py [--runs 5] [--only 1x|4x|10x] [--no-servers] [--reports] [--profile]
 
-Two databases, created if missing: the full size (BENCH_DATABASE_URL, default
-postgres://postgres@127.0.0.1:5432/tracker_bench) and a small one
-(BENCH_SMALL_DATABASE_URL, default: the same name with `_small`). Each is migrated and
-filled by `manage.py generate_demo_data` unless its counts already match (so only the
-first run waits for the data). Each size is measured in its own Python process (Django
+Three databases, created if missing: 1x (BENCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/tracker_bench), 4x and 10x (the same name with `_4x`,
+`_10x`). Each is migrated and filled by `manage.py generate_demo_data` unless its counts
+already match (so only the first run waits: about 40 s at 1x, 7 min at 4x and 18 min at
+10x on this machine under load). Each size is measured in its own Python process (Django
 reads DATABASE_URL once), which writes its figures as JSON for this one to compare.
 
-Per page: one warm-up request, then the median of `--runs` timed requests (the Django
-test Client, signed in as a superuser, with DEBUG off), and the queries of one more
-request (CaptureQueriesContext). The dashboard's "raw SQL floor" is one hand-written
-query giving the same per-plan action counts by status; its counts must equal the
-dashboard's. The figures go to the terminal and to /tmp/bench-results.txt.
-`--profile` also profiles one dashboard request at full size with pyinstrument (install
-it into .venv with pip; it is not a project dependency).
+Per page, in the Django test Client signed in as a superuser with DEBUG off: the first
+request after the cache is cleared ("cold"), then `--runs` rounds in which the trivial
+page (the sign-in page), the page and the raw-SQL floor are timed one after another
+("interleaved", so a change in the machine's load hits all three alike); the medians and
+the ratios page/trivial and page/floor are reported with the load average. The floor is
+one hand-written query giving the dashboard's per-plan action counts by status; its
+counts must equal the dashboard's. At 1x also: PostgreSQL's JIT on and off for the
+uncached dashboard and the filtered action table (interleaved), and then two gunicorn
+servers on two ports against the same database and the shared cache: requests per second
+for the trivial page and the dashboard spread over both (a Python load generator, six
+connections), the API rate limit and the sign-in lock-out
+counted once across both servers, a dashboard cached by one server read by the other,
+and no errors. `--reports` adds the report files and the board pack (slow).
+The figures go to the terminal and to /tmp/bench-results.txt.
 """
 
 from __future__ import annotations
@@ -35,13 +44,17 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tracker_bench"
 RESULTS = Path(tempfile.gettempdir()) / "bench-results.txt"
+RAW = Path(tempfile.gettempdir()) / "bench-results.json"  # the figures, to report again
 PROFILE = Path(tempfile.gettempdir()) / "bench-profile-dashboard"
 SIZES = {
-    "small": {"plans": 4, "objectives": 16, "actions": 100, "updates": 1000, "measures": 10,
-              "years": 2},
-    "full": {"plans": 20, "objectives": 400, "actions": 5000, "updates": 100_000,
-             "measures": 300, "years": 5},
+    "1x": {"plans": 20, "objectives": 400, "actions": 5000, "updates": 100_000,
+           "measures": 300, "years": 5},
+    "4x": {"plans": 80, "objectives": 1600, "actions": 20_000, "updates": 400_000,
+           "measures": 1200, "years": 5},
+    "10x": {"plans": 200, "objectives": 4000, "actions": 50_000, "updates": 1_000_000,
+            "measures": 3000, "years": 5},
 }  # fmt: skip
+TRIVIAL = "/accounts/login/"  # the sign-in page: a template and no query
 REPORT_FORMATS = ["html", "docx", "pdf", "xlsx", "csv"]
 REPORT_ACTIONS = 500  # the report is timed on the plan nearest this many actions
 TARGET_FLOOR_RATIO = 3
@@ -76,9 +89,12 @@ def log(message: str) -> None:
 # ------------------------------------------------------------------ orchestrator ----
 
 
-def small_url(url: str) -> str:
+def size_url(url: str, size: str) -> str:
+    """The database for a size: 1x is `url` itself, the others `url` + `_4x`, `_10x`."""
+    if size == "1x":
+        return url
     parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "_small"))
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + f"_{size}"))
 
 
 def ensure_database(url: str) -> None:
@@ -106,9 +122,8 @@ def ensure_database(url: str) -> None:
     connection.close()
 
 
-def run_worker(size: str, url: str, runs: int, profile: bool) -> dict:
-    ensure_database(url)
-    env = {
+def bench_env(url: str) -> dict:
+    return {
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -116,93 +131,130 @@ def run_worker(size: str, url: str, runs: int, profile: bool) -> dict:
         "STATIC_MANIFEST": "0",  # no collectstatic needed
         "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
     }
+
+
+def run_worker(size: str, url: str, args) -> dict:
+    ensure_database(url)
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
         path = Path(out.name)
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", size, "--out", str(path)]
-    command += ["--runs", str(runs)] + (["--profile"] if profile else [])
+    command += ["--runs", str(args.runs)]
+    command += ["--profile"] if args.profile and size == "1x" else []
+    command += ["--reports"] if args.reports and size == "1x" else []
     log(f"\n== {size} size: {url}")
-    finished = subprocess.run(command, env=env, cwd=ROOT, check=False)  # noqa: S603 - ours
+    finished = subprocess.run(command, env=bench_env(url), cwd=ROOT, check=False)  # noqa: S603
     if finished.returncode:
         path.unlink(missing_ok=True)
-        raise SystemExit(f"The {size}-size measurement failed (see above).")
+        raise SystemExit(f"The {size} measurement failed (see above).")
     result = json.loads(path.read_text())
     path.unlink()
     return result
 
 
-def report(results: dict[str, dict]) -> str:
-    full, small = results.get("full"), results.get("small")
-    main = full or small
-    lines = []
+def load_words(load) -> str:
+    return "/".join(f"{x:.2f}" for x in load)
+
+
+def report(results: dict[str, dict], servers: dict | None) -> str:
+    lines = [f"machine: {os.cpu_count()} cores"]
     for size, result in results.items():
         c = result["counts"]
         lines.append(
-            f"{size} size: {c['plans']} plans, {c['objectives']:,} objectives, "
-            f"{c['actions']:,} actions, {c['updates']:,} updates, {c['measures']} measures, "
-            f"{c['data_points']:,} data points (database {result['database']})"
+            f"{size}: {c['plans']} plans, {c['objectives']:,} objectives, "
+            f"{c['actions']:,} actions, {c['updates']:,} updates, {c['measures']:,} measures, "
+            f"{c['data_points']:,} data points (database {result['database']}); load average "
+            f"{load_words(result['load_before'])} before, {load_words(result['load_after'])} after"
         )
-    lines.append("")
-    header = f"{'page':<44}{'median ms':>11}{'queries':>9}{'small q':>9}  same?"
-    lines += [header, "-" * len(header)]
-    small_queries = {p["key"]: p["queries"] for p in small["pages"]} if small else {}
-    differ = []
-    for page in main["pages"]:
-        sq = small_queries.get(page["key"])
-        same = "" if sq is None or page is None else ("yes" if sq == page["queries"] else "NO")
-        if same == "NO":
-            differ.append(page["key"])
-        lines.append(
-            f"{page['label']:<44}{page['median_ms']:>11.1f}{page['queries']:>9}"
-            f"{'' if sq is None else sq:>9}  {same}"
+    for size, result in results.items():
+        trivial, floor_ms = result["trivial_ms"], result["floor"]["median_ms"]
+        lines += [
+            "",
+            f"{size}: each page timed between the trivial page ({TRIVIAL}: "
+            f"{trivial:.1f} ms) and the raw-SQL floor ({floor_ms:.1f} ms), medians of "
+            f"{result['runs']} rounds",
+        ]
+        header = (
+            f"{'page':<40}{'cold ms':>9}{'ms':>9}{'x trivial':>11}{'x floor':>9}"
+            f"{'queries':>9}{'KB':>7}"
         )
-    if small and full:
-        small_pages = {p["key"]: p for p in small["pages"]}
-        for page in full["pages"]:
-            if page["key"] not in differ:
-                continue
-            lines.append(f"  {page['label']}: queries run more often at full size:")
-            for sql, n in page["shapes"].items():
-                m = small_pages[page["key"]]["shapes"].get(sql, 0)
-                if n > m:
-                    lines.append(f"    {m} -> {n} times: {sql[:150]}")
-    floor = main["floor"]
-    lines.append(
-        f"{'raw SQL floor (dashboard counts, 1 query)':<44}{floor['median_ms']:>11.1f}{1:>9}"
-    )
-    lines.append("")
-    for note in main["notes"]:
-        lines.append(f"note: {note}")
-    lines.append(
-        f"dashboard build_dashboard() alone (no template): {main['build_ms']:.1f} ms; "
-        f"plan_states_as_at() for all plans once: {main['states_ms']:.1f} ms"
-    )
-    lines.append(f"floor counts equal the dashboard's: {'OK' if floor['ok'] else 'DIFFERENT'} "
-                 f"(checked as at {', '.join(floor['dates'])})")  # fmt: skip
-    lines.append("")
-    lines.append(f"targets ({'full' if full else 'small'} size):")
-    if small and full:
-        verdict = "met" if not differ else f"NOT met: {', '.join(differ)} differ"
-        lines.append(f"  query counts constant in data size (small vs full): {verdict}")
-    dashboard = next(p for p in main["pages"] if p["key"] == "dashboard")
-    ratio = dashboard["median_ms"] / floor["median_ms"]
-    lines.append(
-        f"  dashboard under {TARGET_FLOOR_RATIO}x its raw-SQL floor: {ratio:.1f}x "
-        f"({dashboard['median_ms']:.0f} ms / {floor['median_ms']:.1f} ms): "
-        f"{'met' if ratio < TARGET_FLOOR_RATIO else 'NOT met'}"
-    )
-    files = main.get("files")
-    for fmt in ("docx", "pdf"):
-        if not files:
-            lines.append(f"  {REPORT_ACTIONS}-action report as .{fmt} under 2 s: not measured")
-        else:
-            ms = files[fmt]["median_ms"]
-            verdict = "met" if ms < TARGET_REPORT_MS else "NOT met"
+        lines += [header, "-" * len(header)]
+        for page in result["pages"]:
             lines.append(
-                f"  {files['actions']}-action report as .{fmt} under 2 s: {ms:.0f} ms "
-                f"(CPU {files[fmt]['cpu_ms']:.0f} ms): {verdict}"
+                f"{page['label']:<40}{page['cold_ms']:>9.0f}{page['median_ms']:>9.1f}"
+                f"{page['median_ms'] / trivial:>11.1f}{page['median_ms'] / floor_ms:>9.1f}"
+                f"{page['queries']:>9}{page['bytes'] / 1024:>7.0f}"
             )
+        ok = result["floor"]["ok"]
+        lines.append(f"floor counts equal the dashboard's: {'OK' if ok else 'DIFFERENT'}")
+    if len(results) > 1:
+        sizes = list(results)
+        lines += ["", "how each page grows (warm ms, and cold ms, at each size; queries)"]
+        header = f"{'page':<40}" + "".join(f"{s:>16}" for s in sizes) + f"{'queries':>16}"
+        lines += [header, "-" * len(header)]
+        by_size = {s: {p["key"]: p for p in results[s]["pages"]} for s in sizes}
+        for page in results[sizes[0]]["pages"]:
+            cells = []
+            for s in sizes:
+                q = by_size[s].get(page["key"])
+                cells.append(f"{q['median_ms']:.0f} / {q['cold_ms']:.0f}" if q else "-")
+            queries = sorted({by_size[s][page["key"]]["queries"] for s in sizes
+                              if page["key"] in by_size[s]})  # fmt: skip
+            same = "same" if len(queries) == 1 else "GROWS " + "->".join(map(str, queries))
+            lines.append(f"{page['label']:<40}" + "".join(f"{c:>16}" for c in cells)
+                         + f"{same:>16}")  # fmt: skip
+        floors = " / ".join(f"{results[s]['floor']['median_ms']:.0f}" for s in sizes)
+        lines.append(f"{'raw SQL floor':<40}{floors}")
+    main = results.get("1x") or next(iter(results.values()))
+    jit = main.get("jit")
+    if jit:
+        lines += ["", "PostgreSQL JIT, uncached (no cache), interleaved, median ms:"]
+        for key, figures in jit["pages"].items():
+            on, off = figures["on"], figures["off"]
+            lines.append(
+                f"  {key:<38} jit on {on:>8.0f}   jit off {off:>8.0f}   "
+                f"off is {100 * (on - off) / on:.0f}% faster"
+            )
+    if servers:
+        lines += ["", servers_section(servers)]
+    files = main.get("files")
     if files:
         lines += ["", report_files_section(files)]
+    return "\n".join(lines)
+
+
+def servers_section(s: dict) -> str:
+    lines = [
+        f"two gunicorn servers ({s['workers']} workers each) on ports {s['ports'][0]} and "
+        f"{s['ports'][1]}, one database, the shared cache ({s['cache']}); load average "
+        f"{load_words(s['load'])}:",
+        f"  requests/s over both, {s['connections']} connections for {s['seconds']} s each "
+        f"({s['tool']}):",
+    ]
+    for key, r in s["rates"].items():
+        lines.append(
+            f"    {key:<36}{r['per_second']:>8.1f} req/s  {r['requests']:>6} requests, "
+            f"{r['errors']} errors, {r['by_port'][0]} + {r['by_port'][1]} by server"
+        )
+    trivial = s["rates"]["trivial page"]["per_second"]
+    for key, r in s["rates"].items():
+        if key != "trivial page":
+            lines.append(f"    {key} is {100 * r['per_second'] / trivial:.1f}% of the trivial page")
+    lines.append(
+        f"  API rate limit {s['api']['rate']} for one user, {s['api']['sent']} requests "
+        f"alternating servers: {s['api']['ok']} answered, {s['api']['limited']} refused "
+        f"(429): {'one limit across both' if s['api']['shared'] else 'NOT shared'}"
+    )
+    lines.append(
+        f"  sign-in lock-out after {s['axes']['limit']} failures, alternating servers: "
+        f"locked out at attempt {s['axes']['locked_at']}: "
+        f"{'one count across both' if s['axes']['shared'] else 'NOT shared'}"
+    )
+    shared = s["shared_cache"]
+    lines.append(
+        f"  dashboard cached by one server, read by the other: {shared['first_ms']:.0f} ms "
+        f"on port {s['ports'][0]} (cold), then {shared['second_ms']:.0f} ms on port "
+        f"{s['ports'][1]}: {'shared' if shared['shared'] else 'NOT shared'}"
+    )
     return "\n".join(lines)
 
 
@@ -237,26 +289,39 @@ def report_files_section(files: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="timed requests per page")
+    parser.add_argument("--runs", type=int, default=5, help="timed rounds per page")
     parser.add_argument("--only", choices=list(SIZES), help="measure one size only")
-    parser.add_argument("--profile", action="store_true", help="profile the dashboard (full)")
+    parser.add_argument("--no-servers", action="store_true", help="skip the two-server run")
+    parser.add_argument("--reports", action="store_true", help="also time report files (1x)")
+    parser.add_argument("--profile", action="store_true", help="profile the dashboard (1x)")
+    parser.add_argument("--seconds", type=int, default=10, help="load per page, two servers")
     parser.add_argument("--worker", choices=list(SIZES), help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--report-again", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.report_again:  # the last run's figures, reported again (after editing report())
+        raw = json.loads(RAW.read_text())
+        print(report(raw["results"], raw["servers"]))
+        return
     if args.worker:
-        worker(args.worker, Path(args.out), args.runs, args.profile)
+        worker(args.worker, Path(args.out), args)
         return
 
-    full_url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
-    urls = {"small": os.environ.get("BENCH_SMALL_DATABASE_URL") or small_url(full_url),
-            "full": full_url}  # fmt: skip
+    base = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
     started = time.monotonic()
     results = {
-        size: run_worker(size, urls[size], args.runs, args.profile and size == "full")
+        size: run_worker(size, size_url(base, size), args)
         for size in SIZES
         if args.only in (None, size)
     }
-    text = report(results)
+    servers = None
+    if not args.no_servers and args.only in (None, "1x"):
+        sys.path.insert(0, str(ROOT))
+        from bench.servers import two_servers
+
+        servers = two_servers(bench_env(size_url(base, "1x")), seconds=args.seconds)
+    RAW.write_text(json.dumps({"results": results, "servers": servers}))
+    text = report(results, servers)
     print("\n" + text)
     stamp = time.strftime("%Y-%m-%d %H:%M")
     RESULTS.write_text(f"make bench, {stamp}, {time.monotonic() - started:.0f} s\n\n{text}\n")
@@ -268,7 +333,7 @@ def main() -> None:
 # ------------------------------------------------------------------------ worker ----
 
 
-def worker(size: str, out: Path, runs: int, profile: bool) -> None:
+def worker(size: str, out: Path, args) -> None:
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -277,13 +342,19 @@ def worker(size: str, out: Path, runs: int, profile: bool) -> None:
 
     log("Migrating")
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
     ensure_data(SIZES[size])
     from improvement.management.commands.generate_demo_data import analyse
 
     analyse()  # fresh planner statistics, as autovacuum would keep them (it may be off)
-    result = measure(runs)
+    load_before = os.getloadavg()
+    result = measure(args.runs, reports=args.reports)
+    if size == "1x":
+        result["jit"] = jit_figures(args.runs)
     result["database"] = os.environ["DATABASE_URL"].rsplit("/", 1)[-1]
-    if profile:
+    result["load_before"], result["load_after"] = load_before, os.getloadavg()
+    result["runs"] = args.runs
+    if args.profile:
         profile_dashboard()
     out.write_text(json.dumps(result))
 
@@ -338,17 +409,17 @@ def timed(fn, runs: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def measure(runs: int) -> dict:
+def measure(runs: int, *, reports: bool = False) -> dict:
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
     from django.utils import timezone
 
     from improvement.dashboard import build_dashboard
-    from improvement.history import plan_states_as_at
     from improvement.management.commands.generate_demo_data import PLAN_PREFIX
     from improvement.models import Plan
     from improvement.periods import previous_period
@@ -358,7 +429,7 @@ def measure(runs: int) -> dict:
     admin, _ = User.objects.get_or_create(
         username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
     )
-    client = Client()
+    client, anonymous = Client(), Client()
     client.force_login(admin)
 
     sized = list(
@@ -367,54 +438,55 @@ def measure(runs: int) -> dict:
         .order_by("-n", "slug")
     )
     largest = sized[0]
-    for_report = min(sized, key=lambda p: (abs(p.n - REPORT_ACTIONS), p.slug))
+    for_plan_page = min(sized, key=lambda p: (abs(p.n - REPORT_ACTIONS), p.slug))
     measure = Measure.objects.filter(plan=largest).exclude(unit="text").order_by("pk").first()
 
     pages = [
         ("dashboard", "dashboard", "/dashboard/"),
-        ("plan", f"plan page ({largest.n} actions)", f"/plans/{largest.slug}/"),
+        ("plan", f"plan page ({for_plan_page.n} actions)", f"/plans/{for_plan_page.slug}/"),
+        ("plan-largest", f"largest plan page ({largest.n} actions)", f"/plans/{largest.slug}/"),
+        ("plans", "plans list", "/plans/"),
         ("actions", "action table, first page", "/actions/"),
         ("actions-filtered", "action table, off track, by due date",
-         "/actions/?status=off_track&sort=-due_date"),
+         "/actions/?status=off_track&sort=due_date"),
         ("measure", "measure page", f"/measures/{measure.pk}/"),
         ("measures", "measures list", "/measures/"),
     ]  # fmt: skip
-    notes = []
-    try:
-        report_url = reverse("plan-report", kwargs={"slug": for_report.slug})
-    except NoReverseMatch:
-        report_url = None
-        notes.append('the URL "plan-report" does not exist yet: reports not timed')
-    if report_url:
-        for fmt in REPORT_FORMATS:
-            pages.append(
-                (f"report-{fmt}", f"report .{fmt} ({for_report.n} actions)",
-                 f"{report_url}?format={fmt}")
-            )  # fmt: skip
 
-    figures = []
+    def get(url, who=client):
+        response = who.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        return len(body)
+
+    def clock(fn) -> float:
+        started = time.perf_counter()
+        fn()
+        return (time.perf_counter() - started) * 1000
+
+    today = timezone.localdate()
+    get(TRIVIAL, anonymous)
+    floor_counts(today)
+    figures, trivial_all, floor_all = [], [], []
     for key, label, url in pages:
         log(f"Timing {label}: {url}")
-
-        def get(url=url):
-            response = client.get(url)
-            if response.status_code != 200:
-                raise SystemExit(f"{url} answered {response.status_code}")
-            body = b"".join(response.streaming_content) if response.streaming else response.content
-            return len(body)
-
-        median_ms, size = timed(get, runs)
+        cache.clear()
+        cold = clock(lambda url=url: get(url))
+        times = []
+        for _ in range(runs):
+            trivial_all.append(clock(lambda: get(TRIVIAL, anonymous)))
+            times.append(clock(lambda url=url: get(url)))
+            floor_all.append(clock(lambda: floor_counts(today)))
         with CaptureQueriesContext(connection) as queries:
-            get()
+            size = get(url)
         figures.append(
-            {"key": key, "label": label, "url": url, "median_ms": median_ms,
-             "queries": len(queries), "bytes": size,
-             "actions": for_report.n if key.startswith("report") else None,
+            {"key": key, "label": label, "url": url, "cold_ms": cold,
+             "median_ms": statistics.median(times), "queries": len(queries), "bytes": size,
              "shapes": shapes(queries.captured_queries)}
         )  # fmt: skip
 
-    # The raw SQL floor, and the dashboard's own numbers to check it against.
-    today = timezone.localdate()
+    # The raw SQL floor's counts checked against the dashboard's own numbers.
     compare = previous_period(None, today)
     dates = [today] + ([compare.end] if compare else [])
     ok = True
@@ -434,21 +506,53 @@ def measure(runs: int) -> dict:
                     f"dashboard {theirs.get(plan_id)} floor {ours.get(plan_id)}")  # fmt: skip
     assert ok, "the raw SQL floor's counts differ from the dashboard's"
     log("Floor counts equal the dashboard's: OK")
-    floor_ms, _ = timed(lambda: floor_counts(today), runs)
-    build_ms, _ = timed(lambda: build_dashboard(admin, today, compare), max(1, runs // 2))
-    states_ms, _ = timed(
-        lambda: plan_states_as_at(Plan.objects.visible_to(admin), today), max(1, runs // 2)
-    )
-    files = report_files(admin, for_report, runs) if report_url else None
+    files = None
+    if reports:
+        try:
+            reverse("plan-report", kwargs={"slug": for_plan_page.slug})
+            files = report_files(admin, for_plan_page, runs)
+        except Exception as error:  # noqa: BLE001 - the figures are optional
+            log(f"report files not timed: {error}")
     return {
         "counts": counts(),
         "files": files,
         "pages": figures,
-        "floor": {"median_ms": floor_ms, "ok": ok, "dates": [d.isoformat() for d in dates]},
-        "build_ms": build_ms,
-        "states_ms": states_ms,
-        "notes": notes,
+        "trivial_ms": statistics.median(trivial_all),
+        "floor": {"median_ms": statistics.median(floor_all), "ok": ok,
+                  "dates": [d.isoformat() for d in dates]},
+    }  # fmt: skip
+
+
+def jit_figures(runs: int) -> dict:
+    """The uncached dashboard and the filtered action table with PostgreSQL's JIT on and
+    off, interleaved (the cache is a dummy here, so every request does the work)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench-admin"))
+    urls = {
+        "dashboard (uncached)": "/dashboard/",
+        "action table, off track, by due date": "/actions/?status=off_track&sort=due_date",
     }
+    figures = {}
+    dummy = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    with override_settings(CACHES=dummy):
+        for label, url in urls.items():
+            log(f"JIT on and off: {label}")
+            times = {"on": [], "off": []}
+            for _ in range(max(3, runs // 2)):
+                for setting in ("on", "off"):
+                    with connection.cursor() as cursor:
+                        cursor.execute(f"SET jit = {setting}")
+                    started = time.perf_counter()
+                    assert client.get(url).status_code == 200
+                    times[setting].append((time.perf_counter() - started) * 1000)
+            figures[label] = {k: statistics.median(v) for k, v in times.items()}
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    return {"pages": figures}
 
 
 def cpu_seconds() -> float:

@@ -115,6 +115,43 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take SQLite's write lock when a transaction starts, so two people saving an update
     # to the same action queue up and the second sees the first (PostgreSQL: row lock).
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+if "postgresql" in DATABASES["default"]["ENGINE"] and not env_bool("DATABASE_JIT", False):
+    # PostgreSQL's JIT compiles the dashboard's and the action table's large queries on
+    # every run and spends far longer compiling than it saves: measured on the bench
+    # council (bench/README.md), turning it off made the dashboard 20-30% and the filtered
+    # action table 50-90% faster. DATABASE_JIT=1 turns it back on (to measure it).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+# The shared cache: plans' states and rendered dashboard rows (improvement.state_cache),
+# the API's rate limit and anything else Django caches. Every app server must use the
+# same one, so that a rate limit is one limit and a cached plan is cached once: by
+# default a table in the app's own database (`manage.py createcachetable` makes it;
+# `make run`, CI and the README's deployment steps run it), or Redis when CACHE_URL is
+# redis://host:6379/0 (install the `redis` extra). CACHE_URL=locmem:// keeps it in each
+# process (one server only; the tests use that).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "tracker",
+            "TIMEOUT": 7 * 24 * 3600,
+        }
+    }
+elif CACHE_URL.startswith("locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.DatabaseCache",
+            "LOCATION": "tracker_cache",
+            # Entries are keyed by plan version, so old ones are never read again: they
+            # go when they expire or when the table passes MAX_ENTRIES.
+            "TIMEOUT": 7 * 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "20000"))},
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -256,7 +293,7 @@ DJANGO_TABLES2_TEMPLATE = "tables/govuk_table.html"
 # The read-only API (improvement/api/): token authentication only, so a browser's session
 # cookie never reaches it (nothing there is exposed to cross-site requests); GET only;
 # paged; one user's runaway BI refresh is slowed down, not the app. The throttle counts in
-# the default cache, which is per process: behind several app servers each allows the rate.
+# the shared cache (CACHES above), so behind several app servers the rate is one rate.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -27,6 +27,17 @@ STATUS_CHOICES = [*Status.choices, ("none", "No status")]
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 
 
+# The drop-downs that list only the chosen plan's items (ActionFilter.form).
+LISTED_FOR_THE_PLAN = ("section", "objective", "owner")
+
+
+def _whole(value) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
 class ActionFilter(django_filters.FilterSet):
     organisation = django_filters.ChoiceFilter(
         field_name="objective__plan__organisation", label="Organisation",
@@ -109,6 +120,41 @@ class ActionFilter(django_filters.FilterSet):
             self.filters[name].field.error_messages["invalid"] = (
                 "Enter the date as day, month and year, like 31/03/2025."
             )
+
+    @property
+    def form(self):
+        """The filters' form, with the section, objective and owner drop-downs listing only
+        the chosen plan's (a council has hundreds): choose a plan and press Show, and they
+        fill. Any visible one is still accepted from a link (`?objective=12`, `?owner=3`)
+        and then listed as chosen."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            plan_id = _whole(self.data.get("plan")) if self.data else None
+            for name in LISTED_FOR_THE_PLAN:
+                field = form.fields[name]
+                # Listed, not validated: the field still accepts any of its queryset.
+                field._choices = field.widget.choices = self._listed(name, field, plan_id)
+        return self._form
+
+    def _listed(self, name: str, field, plan_id: int | None) -> list:
+        queryset = field.queryset
+        if plan_id is not None:
+            queryset = queryset.filter(
+                **{
+                    "section": {"plan_id": plan_id},
+                    "objective": {"plan_id": plan_id},
+                    "owner": {"owned_actions__objective__plan_id": plan_id},
+                }[name]
+            ).distinct()
+        else:
+            chosen = _whole(self.data.get(name)) if self.data else None
+            queryset = queryset.filter(pk=chosen) if chosen is not None else queryset.none()
+        label = (
+            field.empty_label
+            if plan_id is not None
+            else f"{field.empty_label} (choose a plan to list)"
+        )
+        return [("", label), *((o.pk, field.label_from_instance(o)) for o in queryset)]
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(current_status="" if value == "none" else value)

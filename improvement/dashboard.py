@@ -6,7 +6,12 @@ by status, what is overdue or stale, its measures off target, a tile per objecti
 the objective's status at the end of each of the last six reporting periods, and what
 moved since an earlier date or period (each plan's previous period by default). Every
 count is a link to the action list or the objective list filtered to exactly those
-items; the links are built here, once per plan, never in a template.
+items; the links are built here, from one reverse() per kind of page (never one per
+row, never in a template).
+
+Each plan's row is rendered once per plan version, page and rights and kept in the shared
+cache (`render_rows`, through `improvement.state_cache`); the states behind it come
+through the same cache, so a repeat view costs a cache read.
 
 The number of queries is fixed whatever the size of the plans: their states at the
 as-at date, at each date compared with and at each period end in the history strips
@@ -16,6 +21,7 @@ and the measures' states.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +29,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from improvement import periods
@@ -33,10 +40,10 @@ from improvement.history import (
     PlanState,
     action_coverage,
     changes_between,
-    plan_states_as_at,
 )
 from improvement.models import Plan, ReportingPeriod, Section
 from improvement.rollup import Coverage
+from improvement.state_cache import dashboard_rows, plan_states_as_at
 from improvement.status import DISPLAY_ORDER, NOT_ENOUGH_UPDATES, Status, is_rated
 from metrics.models import Measure
 from metrics.selectors import MeasureState, measure_states
@@ -44,8 +51,11 @@ from metrics.selectors import MeasureState, measure_states
 OFF_TARGET = [Status.OFF_TRACK, Status.AT_RISK]
 DIRECTIONS = ["worse", "not enough updates", "better", "completed", "new", "no status"]
 STRIP_LENGTH = 6
+_INDENT = re.compile(r"\n\s+")
+CHANGES_SHOWN = 10  # on the dashboard; the plan's page lists them all
 SHORT_TITLE_WORDS = 10
 _PK = 2_147_483_000  # a stand-in id, to build many detail links from one reverse()
+_SLUG = "plan-slug-stand-in"
 
 
 @dataclass
@@ -76,6 +86,18 @@ class Tile:
     url: str
     short_title: str
     strip: list[StripCell] = field(default_factory=list)
+
+    @property
+    def runs(self) -> list[tuple[object, int]]:
+        """The strip with periods running at one status merged: (status, periods), oldest
+        first. The page names the periods once per plan, not in every tile."""
+        runs: list[list] = []
+        for cell in self.strip:
+            if runs and runs[-1][0] == cell.status:
+                runs[-1][1] += 1
+            else:
+                runs.append([cell.status, 1])
+        return [(status, n) for status, n in runs]
 
 
 @dataclass
@@ -118,10 +140,20 @@ class DashboardRow:
     objective_overdue: Link
     objective_stale: Link
     measure_links: list[tuple[Status, Link]]
+    url: str = ""  # the plan's page, as at the dashboard's date
+    measures_off: list[tuple[MeasureState, str]] = field(default_factory=list)
+    change_links: list[tuple[Change, str]] = field(default_factory=list)
+    changes_url: str = ""
 
     @property
     def plan(self) -> Plan:
         return self.state.plan
+
+    @property
+    def strip_periods(self) -> list[ReportingPeriod]:
+        """The periods in the history strips, oldest first (the longest tile's)."""
+        strips = [t.strip for g in self.groups for t in g.tiles]
+        return [c.period for c in max(strips, key=len)] if strips else []
 
     @property
     def action_coverage(self) -> Coverage:
@@ -143,6 +175,10 @@ class DashboardRow:
     @property
     def changes(self) -> list[Change]:
         return self.comparison.changes
+
+    @property
+    def changes_not_shown(self) -> int:
+        return len(self.comparison.changes) - len(self.change_links)
 
     @property
     def change_counts(self) -> list[tuple[str, int]]:
@@ -175,6 +211,9 @@ class _Links:
         self.objectives = reverse("objective-list")
         self.measures = reverse("measure-list")
         self.objective_detail = reverse("objective-detail", kwargs={"pk": _PK})
+        self.action_detail = reverse("action-detail", kwargs={"pk": _PK})
+        self.measure_detail = reverse("measure-detail", kwargs={"pk": _PK})
+        self.plan_detail = reverse("plan-detail", kwargs={"slug": _SLUG})
 
     def _url(self, base: str, **params) -> str:
         query = {"as_at": self.as_at, **{k: v for k, v in params.items() if v is not None}}
@@ -190,8 +229,18 @@ class _Links:
     def measure_list(self, plan: Plan, count: int, status: Status) -> Link:
         return Link(count, self._url(self.measures, plan=plan.pk, status=status.value))
 
-    def objective(self, pk: int) -> str:
-        return self.objective_detail.replace(str(_PK), str(pk)) + f"?as_at={self.as_at}"
+    def objective(self, pk: int, query: str | None = None) -> str:
+        query = f"?as_at={self.as_at}" if query is None else query
+        return self.objective_detail.replace(str(_PK), str(pk)) + query
+
+    def action(self, pk: int, query: str) -> str:
+        return self.action_detail.replace(str(_PK), str(pk)) + query
+
+    def measure(self, pk: int, query: str) -> str:
+        return self.measure_detail.replace(str(_PK), str(pk)) + query
+
+    def plan(self, plan: Plan, query: str = "") -> str:
+        return self.plan_detail.replace(_SLUG, plan.slug) + query
 
 
 def build_dashboard(
@@ -204,17 +253,13 @@ def build_dashboard(
     plan: Plan | None = None,
     owner=None,
     status: str | None = None,
+    only: list[int] | None = None,
 ) -> Dashboard:
-    plans = Plan.objects.visible_to(user)
-    if organisation:
-        plans = plans.filter(organisation=organisation)
-    if plan is not None:
-        plans = plans.filter(pk=plan.pk)
-    if owner is not None:
-        plans = plans.filter(
-            Q(pk__in=Plan.objects.filter(objectives__actions__owner=owner).values("pk"))
-            | Q(pk__in=Plan.objects.filter(objectives__owner=owner).values("pk"))
-        )
+    """The dashboard's rows; `only` (plan ids) builds just those plans' rows, of the
+    plans the user may see and the filters keep (the rest come from the cache)."""
+    plans = dashboard_plans(user, organisation=organisation, plan=plan, owner=owner)
+    if only is not None:
+        plans = plans.filter(pk__in=only)
     now = plan_states_as_at(plans, as_at, summary=True)
     plan_list = [s.plan for s in now]
     links = _Links(as_at, owner.pk if owner is not None else None)
@@ -242,7 +287,7 @@ def build_dashboard(
         if status and not objectives and _status_value(state.status) != status:
             continue
         comparison = comparisons[state.plan.pk]
-        comparison.direction_links = _direction_links(state.plan, comparison)
+        comparison.direction_links = _direction_links(state.plan, comparison, links)
         dashboard.rows.append(
             _row(
                 state,
@@ -256,6 +301,21 @@ def build_dashboard(
             )
         )
     return dashboard
+
+
+def dashboard_plans(user, *, organisation=None, plan=None, owner=None):
+    """The plans the user may read, narrowed by the organisation, plan and owner filters."""
+    plans = Plan.objects.visible_to(user)
+    if organisation:
+        plans = plans.filter(organisation=organisation)
+    if plan is not None:
+        plans = plans.filter(pk=plan.pk)
+    if owner is not None:
+        plans = plans.filter(
+            Q(pk__in=Plan.objects.filter(objectives__actions__owner=owner).values("pk"))
+            | Q(pk__in=Plan.objects.filter(objectives__owner=owner).values("pk"))
+        )
+    return plans
 
 
 def _status_value(status) -> str:
@@ -303,7 +363,20 @@ def _row(
     objective_counts = Counter(_status_value(o.status) for o in state.objectives)
     cover = state.coverage
     statuses = [*DISPLAY_ORDER, NOT_ENOUGH_UPDATES]
+    query = f"?as_at={links.as_at}"
     return DashboardRow(
+        url=links.plan(plan, query),
+        measures_off=[
+            (m, links.measure(m.measure.pk, query)) for m in measures if m.status in OFF_TARGET
+        ],
+        change_links=[
+            (c, _change_url(c, links, query)) for c in comparison.changes[:CHANGES_SHOWN]
+        ],
+        changes_url=(
+            links.plan(plan, f"?{urlencode(_moved_query(comparison, None))}#what-moved")
+            if comparison.changes
+            else ""
+        ),
         state=state,
         actions=actions,
         groups=_groups(objectives, strip, links),
@@ -364,11 +437,19 @@ def _groups(
     return groups
 
 
-def _direction_links(plan: Plan, comparison: Comparison) -> list[tuple[str, Link]]:
+def _change_url(change: Change, links: _Links, query: str) -> str:
+    if change.level == "objective":
+        return links.objective(change.item.pk, query)
+    if change.level == "action":
+        return links.action(change.item.pk, query)
+    return ""
+
+
+def _direction_links(plan: Plan, comparison: Comparison, links: _Links) -> list[tuple[str, Link]]:
     if not comparison.changes:
         return []
     counts = Counter(c.direction for c in comparison.changes)
-    base = plan.get_absolute_url()
+    base = links.plan(plan)
     return [
         (d, Link(counts[d], f"{base}?{urlencode(_moved_query(comparison, d))}#what-moved"))
         for d in DIRECTIONS
@@ -376,12 +457,9 @@ def _direction_links(plan: Plan, comparison: Comparison) -> list[tuple[str, Link
     ]
 
 
-def _moved_query(comparison: Comparison, direction: str) -> dict:
-    return {
-        "as_at": f"{comparison.as_at:%Y-%m-%d}",
-        "since": f"{comparison.on:%Y-%m-%d}",
-        "moved": direction,
-    }
+def _moved_query(comparison: Comparison, direction: str | None) -> dict:
+    query = {"as_at": f"{comparison.as_at:%Y-%m-%d}", "since": f"{comparison.on:%Y-%m-%d}"}
+    return {**query, "moved": direction} if direction else query
 
 
 def _states_at(known: dict, on: date, plan_ids) -> dict[int, PlanState]:
@@ -489,3 +567,58 @@ def mark_not_yet_updated(
     for state in action_states:
         state.not_yet_updated = not_yet_updated(state, period)
     return period
+
+
+def dashboard_page(
+    user,
+    as_at: date,
+    compare_with: ReportingPeriod | None = None,
+    *,
+    since: date | None = None,
+    organisation: str | None = None,
+    plan: Plan | None = None,
+    owner=None,
+    status: str | None = None,
+) -> Dashboard:
+    """The dashboard as a page: `rows` are each plan's rendered HTML, from the shared
+    cache where the plan has not changed since it was rendered for these dates, filters
+    and rights (see `improvement.state_cache`), the others built and rendered now."""
+    from django.template.loader import render_to_string
+
+    plans = dashboard_plans(user, organisation=organisation, plan=plan, owner=owner)
+    ids = list(plans.values_list("pk", flat=True))
+    page = "|".join(
+        [
+            f"{as_at:%Y-%m-%d}",
+            f"{since:%Y-%m-%d}" if since else "",
+            f"{compare_with.pk}:{compare_with.end:%Y-%m-%d}" if compare_with else "",
+            str(owner.pk) if owner is not None else "",
+            status or "",
+        ]
+    )
+
+    def render_missing(missing: list[int]) -> dict[int, str]:
+        board = build_dashboard(
+            user, as_at, compare_with, since=since, organisation=organisation, plan=plan,
+            owner=owner, status=status, only=missing,
+        )  # fmt: skip
+        context = {"board": board, "owner_filtered": owner is not None, "status": status}
+        return {
+            # Indentation is the template's, not the page's: one newline says as much.
+            row.plan.pk: _INDENT.sub(
+                "\n", render_to_string("improvement/_dashboard_row.html", {**context, "row": row})
+            ).strip()
+            for row in board.rows
+        }
+
+    dashboard = Dashboard(
+        as_at=as_at,
+        period=periods.current_period(None, as_at),
+        since=since,
+        compare_with=compare_with,
+        filtered=any(v for v in (organisation, plan, owner, status)),
+    )
+    rows = dashboard_rows(user, ids, page, render_missing)
+    # Each row is our own template's output, escaped when it was rendered.
+    dashboard.rows = [mark_safe(html) for _, html in rows]  # noqa: S308
+    return dashboard

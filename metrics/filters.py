@@ -39,6 +39,11 @@ class StatusForm(forms.Form):
         label="Status", required=False, choices=[("", "Any status"), *STATUS_CHOICES]
     )
 
+    @property
+    def filters(self) -> bool:
+        """Whether a status is chosen (then every measure must be assessed)."""
+        return self.is_valid() and bool(self.cleaned_data["status"])
+
     def keep(self, state) -> bool:
         if not self.is_valid() or not self.cleaned_data["status"]:
             return True

@@ -3,6 +3,7 @@ words and colour, trend and a small trend line."""
 
 import django_tables2 as tables
 from django.utils.html import format_html
+from django_tables2.data import TableData
 
 from improvement.paging import BoundedPaging
 from improvement.status import SEVERITY
@@ -98,3 +99,45 @@ class MeasureTable(BoundedPaging, tables.Table):
             format_change(trend.change, record.measure.unit),
             line,
         )
+
+
+class PagedStates(TableData):
+    """The measures list's rows when nothing asks for every measure's status (no status
+    filter, not sorted by status): the measures are counted, sorted and paged in the
+    database, and only the page's measures are assessed (`assess(queryset, as_at)`)."""
+
+    ORDER = {"name": "name", "plan": "plan__title"}
+
+    def __init__(self, queryset, as_at, assess):
+        super().__init__(queryset)
+        self.as_at = as_at
+        self.assess = assess
+        self._length = None
+
+    def __len__(self):
+        if self._length is None:
+            self._length = self.data.count()
+        return self._length
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return self.assess(self.data[key], self.as_at)
+        return self.assess(self.data[key : key + 1], self.as_at)[0]
+
+    def __iter__(self):
+        return iter(self.assess(self.data, self.as_at))
+
+    def order_by(self, aliases):
+        fields = []
+        for alias in aliases:
+            bare = alias.lstrip("-")
+            field = self.ORDER.get(bare)
+            if field:
+                fields.append(("-" if alias.startswith("-") else "") + field)
+        if fields:
+            self.data = self.data.order_by(*fields, "pk")
+
+    @classmethod
+    def can_page_first(cls, sort: str | None, status_wanted: bool) -> bool:
+        """Paging first works unless the rows must be assessed to be filtered or sorted."""
+        return not status_wanted and (sort or "").lstrip("-") in ("", *cls.ORDER)

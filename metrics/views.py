@@ -17,7 +17,7 @@ from metrics.forms import DataPointForm
 from metrics.models import DataPoint, Measure
 from metrics.selectors import measure_states
 from metrics.status import UNDATED, Point
-from metrics.tables import MeasureTable
+from metrics.tables import MeasureTable, PagedStates
 
 
 def _labels_for_plans():
@@ -38,10 +38,13 @@ def measure_list(request: HttpRequest) -> HttpResponse:
     filters = MeasureFilter(request.GET or None, queryset=measures, user=request.user)
     status_form = StatusForm(request.GET or None)
     queryset = filters.qs.prefetch_related("plan__status_key")
-    states = [s for s in measure_states(queryset, as_at_form.as_at_date) if status_form.keep(s)]
-    table = MeasureTable(
-        states, labels_for=_labels_for_plans(), query_string=as_at_form.query_string
-    )
+    if PagedStates.can_page_first(request.GET.get("sort"), status_form.filters):
+        # Only the page's measures are assessed.
+        rows = PagedStates(queryset, as_at_form.as_at_date, measure_states)
+    else:
+        # Filtered or sorted by status: every measure must be assessed to know its place.
+        rows = [s for s in measure_states(queryset, as_at_form.as_at_date) if status_form.keep(s)]
+    table = MeasureTable(rows, labels_for=_labels_for_plans(), query_string=as_at_form.query_string)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(
         request,

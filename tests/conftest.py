@@ -17,6 +17,18 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Each test starts with an empty cache of its own (the shared database cache is
+    # tested on its own in tests/config/test_cache.py): a cached state or row of one
+    # test's plan must never be read by another's plan that got the same id.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

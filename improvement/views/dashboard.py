@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from improvement.dashboard import build_dashboard
+from improvement.dashboard import dashboard_page as build_page
 from improvement.dashboard_form import DashboardForm
 from improvement.status import DISPLAY_ORDER
 
@@ -12,7 +12,7 @@ from improvement.status import DISPLAY_ORDER
 @require_GET
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     form = DashboardForm(request.GET, user=request.user)
-    board = build_dashboard(
+    board = build_page(
         request.user,
         form.as_at_date,
         form.value("compare"),

@@ -202,3 +202,28 @@ def test_the_sql_status_agrees_with_the_roll_up_for_every_action():
             (a.status, a.overdue, a.last_updated_on, a.awaiting_since) for a in summary.actions
         ] == [(a.status, a.overdue, a.last_updated_on, a.awaiting_since) for a in full.actions]
         assert (summary.status, summary.rollup.reason) == (full.status, full.rollup.reason)
+
+
+def _options(html: str, name: str) -> list[str]:
+    import re
+
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
+def test_the_drop_downs_list_only_the_chosen_plans_objectives_sections_and_owners(signed_in):
+    big, small = grow(PlanFactory(title="Big"), 40, objectives=8), grow(PlanFactory(), 4)
+    html = signed_in.get(reverse("action-list")).content.decode()
+    for name in ("section", "objective", "owner"):
+        assert _options(html, name) == [""]  # choose a plan first
+    assert "(choose a plan to list)" in html
+    html = signed_in.get(reverse("action-list") + f"?plan={small.pk}").content.decode()
+    assert len(_options(html, "objective")) == 1 + small.objectives.count()
+    owners = {str(a.owner_id) for a in Action.objects.filter(objective__plan=small)}
+    assert set(_options(html, "owner")) == {"", *owners}
+    # A link naming one objective of any plan still filters, and lists it as chosen.
+    objective = big.objectives.first()
+    response = signed_in.get(reverse("action-list") + f"?objective={objective.pk}")
+    assert _options(response.content.decode(), "objective") == ["", str(objective.pk)]
+    rows = [row.record for row in response.context["table"].page.object_list]
+    assert rows and all(a.objective_id == objective.pk for a in rows)

@@ -277,7 +277,10 @@ def test_the_history_strip_gives_each_objectives_status_at_the_last_period_ends(
     ]
     html = dashboard(signed_in).content.decode()
     assert "at the end of each of the last 3 reporting periods" in html
-    assert "Q3 2024/25, to </span>Dec 2024" in html
+    # The periods are named once per plan (not in every tile), oldest first; each strip
+    # merges periods running at one status: 1.x was on track, then at risk twice.
+    assert "from Q3 2024/25 (to 31 December 2024) to Q1 2025/26 (to 30 June 2025)" in html
+    assert "</strong> ×2</li></ol>" in html
 
 
 def test_the_strip_holds_at_most_six_periods(signed_in):

@@ -220,3 +220,29 @@ def test_actions_without_an_update_this_period_say_not_yet_updated(signed_in):
     ProgressUpdateFactory(action=fresh, as_at=D(2025, 5, 1), status="on_track")
     html = signed_in.get(plan.get_absolute_url() + "?as_at=2025-06-01").content.decode()
     assert html.count("Not yet updated this period") == 1
+
+
+def test_the_plan_list_works_out_states_only_for_the_plans_on_its_page(signed_in, monkeypatch):
+    from improvement import history
+    from improvement.views.plans import PLANS_PER_PAGE
+
+    for i in range(PLANS_PER_PAGE + 5):
+        ObjectiveFactory(plan=PlanFactory(title=f"Plan {i:02d}"))
+    built: list[int] = []
+    real = history.plan_states_as_at
+
+    def counting(plans, as_at, **kwargs):
+        states = real(plans, as_at, **kwargs)
+        built.append(len(states))
+        return states
+
+    monkeypatch.setattr(history, "plan_states_as_at", counting)
+    response = signed_in.get(reverse("plan-list"))
+    assert built == [PLANS_PER_PAGE]
+    assert len(response.context["states"]) == PLANS_PER_PAGE
+    built.clear()
+    response = signed_in.get(reverse("plan-list") + "?page=2")
+    assert built == [5] and "Page 2 of 2" in response.content.decode()
+    built.clear()
+    signed_in.get(reverse("plan-list") + "?page=2")
+    assert built == []  # the second view reads the states from the cache

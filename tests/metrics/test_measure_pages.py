@@ -227,3 +227,46 @@ def test_values_of_a_workforce_fed_measure_are_not_entered_by_hand(client):
     assert "Values come from the workforce returns" in page
     response = client.post(measure.get_absolute_url(), {"period_end": "2025-06-30", "value": "5"})
     assert response.status_code == 403
+
+
+def _count_assessed(monkeypatch) -> list[int]:
+    """How many measures each call to `measure_states` assessed on the list page."""
+    from metrics import views
+
+    assessed: list[int] = []
+    real = views.measure_states
+
+    def counting(measures, as_at, **kwargs):
+        states = real(measures, as_at, **kwargs)
+        assessed.append(len(states))
+        return states
+
+    monkeypatch.setattr(views, "measure_states", counting)
+    return assessed
+
+
+def test_the_list_assesses_only_the_measures_on_the_page(signed_in, monkeypatch):
+    plan = PlanFactory()
+    for i in range(60):
+        MeasureFactory(plan=plan, name=f"Measure {i:02d}")
+    assessed = _count_assessed(monkeypatch)
+    _, response = queries(signed_in, reverse("measure-list") + "?per_page=10&page=2")
+    assert assessed == [10]
+    names = [row.record.measure.name for row in response.context["table"].page.object_list]
+    assert len(names) == 10
+    assessed.clear()
+    _, response = queries(signed_in, reverse("measure-list") + "?per_page=10&sort=-name")
+    assert assessed == [10]
+    first = response.context["table"].page.object_list[0].record.measure.name
+    assert first == "Measure 59"
+    assert response.context["table"].paginator.count == 60
+
+
+def test_filtering_or_sorting_by_status_assesses_every_measure(signed_in, monkeypatch):
+    plan = PlanFactory()
+    for i in range(30):
+        MeasureFactory(plan=plan, name=f"Measure {i:02d}")
+    assessed = _count_assessed(monkeypatch)
+    queries(signed_in, reverse("measure-list") + "?per_page=10&status=none")
+    queries(signed_in, reverse("measure-list") + "?per_page=10&sort=status")
+    assert assessed == [30, 30]
