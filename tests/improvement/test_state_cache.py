@@ -35,11 +35,11 @@ AS_AT = "?as_at=2025-09-01"
 
 @pytest.fixture
 def plan():
-    ReportingPeriodFactory(name="Q1", start=D(2025, 4, 1), end=D(2025, 6, 30),
-                           update_deadline=D(2025, 7, 10))  # fmt: skip
-    ReportingPeriodFactory(name="Q2", start=D(2025, 7, 1), end=D(2025, 9, 30),
-                           update_deadline=D(2025, 10, 10))  # fmt: skip
     plan = PlanFactory(title="Workforce plan")
+    ReportingPeriodFactory(plan=plan, name="Q1", start=D(2025, 4, 1), end=D(2025, 6, 30),
+                           update_deadline=D(2025, 7, 10))  # fmt: skip
+    ReportingPeriodFactory(plan=plan, name="Q2", start=D(2025, 7, 1), end=D(2025, 9, 30),
+                           update_deadline=D(2025, 10, 10))  # fmt: skip
     objective = ObjectiveFactory(plan=plan, reference="1")
     for reference in ("1.1", "1.2"):
         action = ActionFactory(objective=objective, reference=reference)
