@@ -94,10 +94,10 @@ def pack_document(pack: BoardPack, on_plan=None) -> PagedDocument:
 def pack_template(pack: BoardPack) -> bytes | None:
     """The council's house style for a Word pack, where every plan in it is that
     council's (a pack across councils has no one house style: the standard one)."""
-    organisations = {plan.organisation for plan in pack.plans.all()}
-    if len(organisations) != 1:
+    plans = list(pack.plans.all())
+    if len({plan.organisation for plan in plans}) != 1:
         return None
-    return template_for(next(iter(pack.plans.all())))
+    return template_for(plans[0])
 
 
 def contents_entries(document: PagedDocument) -> list[Heading]:
