@@ -20,7 +20,7 @@ from improvement.models import Plan
 from improvement.permissions import is_administrator, user_roles
 from improvement.workbook import format as fmt
 from improvement.workbook.planner import ImportFailed, Planner, apply_planned
-from improvement.workbook.reader import read_upload
+from improvement.workbook.readers.workbook import read_upload
 from improvement.workbook.results import ImportResult, Problem, Step, differences
 from improvement.workbook.writer import (
     XLSX_TYPE,
