@@ -130,3 +130,10 @@ def read_csv_tracker(data: bytes, file_name: str) -> FoundDocument:
     except csv.Error as exc:
         return found.refuse(f"“{name}” is a damaged CSV file ({exc}).", "Save it again as CSV.")
     return found
+
+
+def is_plan_workbook(data: bytes) -> bool:
+    """Whether an .xlsx is a plan workbook in this tracker's own format (its Plan and
+    Objectives sheets), not a council's own tracker."""
+    found = read_xlsx_tracker(data, "plan.xlsx")
+    return found.is_plan_workbook or not found.readable
