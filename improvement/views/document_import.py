@@ -14,7 +14,7 @@ confirmation is refused if the plan changed since the check they saw.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from django import forms
 from django.contrib import messages
@@ -35,7 +35,6 @@ from improvement.workbook.documents import ACCEPTED, document_import, read_docum
 from improvement.workbook.mapping import FIELDS, Choices, normalise
 from improvement.workbook.results import steps_from_record, steps_record
 from improvement.workbook.services import can_import_plans
-from improvement.workbook.values import CellProblem, read_date
 
 SOURCE = "document"
 FRAMING_BYTES = 64 * 1024
@@ -48,11 +47,20 @@ def _require_importer(user) -> None:
         raise PermissionDenied
 
 
+AS_AT_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y")
+
+
 def _as_at(text: str) -> date | None:
-    try:
-        return read_date(text.strip()) if text and text.strip() else None
-    except CellProblem as exc:
-        raise forms.ValidationError(f"{exc.message} {exc.fix}".strip()) from exc
+    """A date as people in the UK write it (day first), or None where blank."""
+    text = " ".join((text or "").split())
+    if not text:
+        return None
+    for pattern in AS_AT_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise forms.ValidationError(f"“{text[:40]}” is not a date. Write it as 31/03/2025.")
 
 
 class DocumentForm(forms.Form):

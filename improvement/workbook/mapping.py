@@ -655,8 +655,8 @@ class _Builder:
                 label, status, rest = found
                 if rest:
                     progress = f"{rest}\n{progress}".strip()
-            elif len(cell) <= 30 and len(cell.split()) <= 4:
-                self._unplaced(layout, number, cell)
+            elif label := _unknown_label(cell):
+                self._unplaced(layout, number, label)
             else:
                 progress = f"{cell}\n{progress}".strip()
         elif progress:
@@ -760,6 +760,20 @@ class _Builder:
                 (layout.table.where, number),
             )
         )
+
+
+_LEAD = re.compile(r"^([^\W\d][\w ]{0,28}?)\s*(?::|\s[-–—]|[-–—]\s)")
+
+
+def _unknown_label(cell: str) -> str:
+    """What looks like a status label that the plan does not have: a short cell
+    ("Ongoing"), or a short lead before a colon or dash ("Blue: not started")."""
+    if len(cell) <= 30 and len(cell.split()) <= 3:
+        return cell
+    lead = _LEAD.match(cell)
+    if lead and len(lead.group(1).split()) <= 2:
+        return lead.group(1).strip()
+    return ""
 
 
 def _sheet(sheet: fmt.Sheet, columns: list[str]) -> SheetRows:
