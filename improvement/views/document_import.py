@@ -39,6 +39,7 @@ from improvement.workbook.services import can_import_plans
 SOURCE = "document"
 FRAMING_BYTES = 64 * 1024
 SHOWN = 1000
+PREVIEWED = 500  # actions in the preview; the dry run lists every row
 NEW_PLAN = ""
 
 
@@ -238,6 +239,14 @@ def _check_page(request, pending, outcome, *, errors=None, status=200):
                 }
             )
     labels = sorted((built.labels if built else {}).items())
+    preview, shown = [], 0
+    for objective in built.objectives if built else []:
+        if shown >= PREVIEWED:
+            break
+        actions = objective.actions[: PREVIEWED - shown]
+        shown += len(actions)
+        preview.append((objective, actions))
+    total = sum(len(o.actions) for o in built.objectives) if built else 0
     return render(
         request,
         "improvement/document_import/check.html",
@@ -248,6 +257,8 @@ def _check_page(request, pending, outcome, *, errors=None, status=200):
             "built": built,
             "tables": tables,
             "labels": labels,
+            "preview": preview,
+            "more_previewed": total - shown,
             "field_choices": _FIELD_CHOICES,
             "status_choices": _STATUS_CHOICES,
             "problems": problems[:SHOWN],
