@@ -655,8 +655,11 @@ class _Builder:
                 label, status, rest = found
                 if rest:
                     progress = f"{rest}\n{progress}".strip()
-            elif label := _unknown_label(cell):
+            elif unknown := _unknown_label(cell):
+                label, rest = unknown
                 self._unplaced(layout, number, label)
+                if rest:
+                    progress = f"{rest}\n{progress}".strip()
             else:
                 progress = f"{cell}\n{progress}".strip()
         elif progress:
@@ -765,15 +768,16 @@ class _Builder:
 _LEAD = re.compile(r"^([^\W\d][\w ]{0,28}?)\s*(?::|\s[-–—]|[-–—]\s)")
 
 
-def _unknown_label(cell: str) -> str:
-    """What looks like a status label that the plan does not have: a short cell
-    ("Ongoing"), or a short lead before a colon or dash ("Blue: not started")."""
+def _unknown_label(cell: str) -> tuple[str, str] | None:
+    """(label, the rest) where the cell looks like a status label the plan does not have:
+    a short cell ("Ongoing"), or a short lead before a colon or dash ("Blue: not started")."""
     if len(cell) <= 30 and len(cell.split()) <= 3:
-        return cell
+        return cell, ""
     lead = _LEAD.match(cell)
     if lead and len(lead.group(1).split()) <= 2:
-        return lead.group(1).strip()
-    return ""
+        rest = re.sub(r"^[\s:;,.\-–—]+", "", cell[lead.end() :]).strip()
+        return lead.group(1).strip(), rest
+    return None
 
 
 def _sheet(sheet: fmt.Sheet, columns: list[str]) -> SheetRows:

@@ -391,3 +391,13 @@ def test_a_plan_workbook_is_sent_to_the_workbook_import():
 
     message = refused(xlsx(minimal_sheets()), "plan.xlsx")
     assert "plan workbook" in message
+
+
+def test_an_unknown_label_before_the_progress_keeps_the_progress():
+    outcome = run(what_plan(), "plan.docx", confirm=False)
+    board = outcome.built.objectives[0].actions[0]
+    assert (board.label, board.status, board.progress) == ("Green", "", "the board has met twice.")
+    assert {p.message for p in outcome.result.problems} >= {
+        "“Green” is not a status label this plan has.",
+        "“Red” is not a status label this plan has.",
+    }
