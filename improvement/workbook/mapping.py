@@ -536,6 +536,11 @@ class ActionDraft:
     progress: str = ""
     where: tuple[str, int] = ("", 0)
 
+    @property
+    def standard(self) -> str:
+        """The standard status's name ("On track"), "" where none is given or placed."""
+        return Status(self.status).label if self.status else ""
+
 
 @dataclass
 class ObjectiveDraft:
@@ -605,6 +610,7 @@ class _Builder:
         self.objectives: list[ObjectiveDraft] = []
         self.by_text: dict[str, ObjectiveDraft] = {}
         self.sections: list[str] = []
+        self.section_where: dict[str, tuple[str, int | None]] = {}
         self.labels: dict[str, str] = {}
         self.located = Located()
 
@@ -690,10 +696,11 @@ class _Builder:
         self.by_text[normalise(text)] = objective
         return objective
 
-    def _section(self, text: str) -> str:
+    def _section(self, text: str, where: tuple[str, int | None]) -> str:
         title = text.replace("\n", " ")[:300]
         if title and title not in self.sections:
             self.sections.append(title)
+            self.section_where[title] = where
         return title
 
     def build(self) -> list[ObjectiveDraft]:
@@ -707,7 +714,9 @@ class _Builder:
                     last = blocks[-1]
                     above = [b for b in blocks[:-1] if b.level is not None]
                     if above:
-                        section = self._section(above[-1].text)
+                        section = self._section(
+                            above[-1].text, (f"Text before {table.where}", None)
+                        )
                     if not layout.skipped:
                         objective = self._objective(
                             last.text, section, (f"Text before {table.where}", None)
@@ -731,7 +740,7 @@ class _Builder:
                     if name
                 }
                 if values.get(SECTION):
-                    section = self._section(values[SECTION])
+                    section = self._section(values[SECTION], (table.where, number))
                 if values.get(OBJECTIVE):
                     objective = self._objective(values[OBJECTIVE], section, (table.where, number))
                 if objective is None:
@@ -865,6 +874,7 @@ def build(
     )
     for n, title in enumerate(builder.sections, start=2):
         sections.rows.append(Row(n, {"Title": title}))
+        located.rows[(fmt.SECTIONS.name, n)] = (*builder.section_where[title], {})
     objective_number, action_number, update_number = 1, 1, 1
     for objective in objectives:
         objective_number += 1

@@ -401,3 +401,13 @@ def test_an_unknown_label_before_the_progress_keeps_the_progress():
         "“Green” is not a status label this plan has.",
         "“Red” is not a status label this plan has.",
     }
+
+
+def test_a_section_is_located_in_the_document():
+    outcome = run(what_plan(), "plan.docx", confirm=False, statuses=RAG)
+    assert any(
+        s.sheet == "Text before Table 1" and "create section" in s.what
+        for s in outcome.result.steps
+    )
+    board = outcome.built.objectives[0].actions[0]
+    assert board.standard == "On track"
