@@ -711,16 +711,13 @@ class _Builder:
             if not layout.continues:
                 blocks = [b for b in table.before if normalise(b.text) != title]
                 if blocks:
-                    last = blocks[-1]
-                    above = [b for b in blocks[:-1] if b.level is not None]
-                    if above:
-                        section = self._section(
-                            above[-1].text, (f"Text before {table.where}", None)
-                        )
+                    where = (f"Text before {table.where}", None)
+                    chosen = _objective_block(blocks)
+                    above = blocks[chosen - 1] if chosen else None
+                    if above is not None and above.level is not None:
+                        section = self._section(above.text, where)
                     if not layout.skipped:
-                        objective = self._objective(
-                            last.text, section, (f"Text before {table.where}", None)
-                        )
+                        objective = self._objective(blocks[chosen].text, section, where)
             if layout.skipped:
                 continue
             for number, cells in table.rows:
@@ -775,6 +772,17 @@ class _Builder:
 
 
 _LEAD = re.compile(r"^([^\W\d][\w ]{0,28}?)\s*(?::|\s[-–—]|[-–—]\s)")
+
+
+def _objective_block(blocks) -> int:
+    """Which of the headings and paragraphs before a table is its objective: the last
+    that starts with a reference ("2 Training", "Objective One: …"), else the last. The
+    heading just above it, if any, is its section; text further up (notes on the table
+    before, its targets) is neither."""
+    for index in range(len(blocks) - 1, -1, -1):
+        if split_reference(blocks[index].text)[0]:
+            return index
+    return len(blocks) - 1
 
 
 def _unknown_label(cell: str) -> tuple[str, str] | None:

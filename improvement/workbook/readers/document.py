@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 
+from improvement.workbook import format as fmt
 from improvement.workbook.readers.tables import (
     Block,
     FoundDocument,
@@ -47,7 +48,7 @@ def _table_rows(table, found: FoundDocument, where: str) -> tuple[list, set[int]
     rows, spanning = [], set()
     for number, row in enumerate(table.rows, start=1):
         count_row(found, where)
-        cells = row.cells
+        cells = row.cells[: fmt.MAX_COLUMNS]
         texts = [clean_text(cell.text) for cell in cells]
         if len(cells) > 1 and all(cell._tc is cells[0]._tc for cell in cells):
             spanning.add(number)
