@@ -93,6 +93,11 @@ def activity_plan() -> bytes:
             ]
         ],
     )
+    # notes on the table before (its targets), then the next objective
+    document.add_heading("The Targets and Measure of Progress", 3)
+    document.add_paragraph(
+        "To increase the number of staff seconded to social work training from 3 to 10."
+    )
     document.add_paragraph("2 Practice – Improve the quality of assessments")
     table = _table(
         document,

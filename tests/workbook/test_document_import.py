@@ -107,6 +107,9 @@ def test_a_word_plan_with_an_objective_before_each_table():
     assert objectives["1"].title == "Workforce Planning"
     assert objectives["1"].description.startswith("Overall Objective to ensure recruitment")
     assert objectives["2"].title == "Practice"
+    assert objectives["2"].description == "Improve the quality of assessments"
+    # the notes between the tables are neither a section nor an objective
+    assert not Section.objects.exists() and len(objectives) == 2
     actions = {a.reference: a for a in Action.objects.filter(objective__plan=plan)}
     # 1.3 is in the table's second part, after the page break (its heading row repeated)
     assert sorted(actions) == ["1.1", "1.2", "1.3", "2.1", "2.2"]
