@@ -21,7 +21,7 @@ from improvement.models.imports import SavedColumnMapping
 from improvement.workbook import format as fmt
 from improvement.workbook.documents import document_import, read_document
 from improvement.workbook.mapping import Choices, guess, split_reference
-from improvement.workbook.readers.tables import MAX_TABLES
+from improvement.workbook.readers.tables import MAX_DOCUMENT_ROWS, MAX_TABLES
 from tests.factories import PlanFactory, StatusKeyEntryFactory
 from tests.workbook.conftest import row_counts
 from tests.workbook.documents import (
@@ -351,8 +351,17 @@ def test_a_table_of_100000_rows_is_refused_after_the_cap():
             table._tbl.append(copy.deepcopy(row))
 
     found = read_document(_docx(build), "long.docx")
+    assert f"more than {MAX_DOCUMENT_ROWS:,} table rows" in found.problems[0].message
+    assert found.rows_read == MAX_DOCUMENT_ROWS + 1 and not found.tables
+
+
+def test_a_tracker_of_100000_rows_is_refused_after_the_cap():
+    from tests.workbook.conftest import crafted_xlsx
+
+    rows = (["Action", "Progress"] if n == 0 else [f"Action {n}", ""] for n in range(100_000))
+    found = read_document(crafted_xlsx({"Tracker": rows}), "long.xlsx")
     assert f"more than {fmt.MAX_ROWS:,} table rows" in found.problems[0].message
-    assert found.rows_read == fmt.MAX_ROWS + 1
+    assert found.rows_read == fmt.MAX_ROWS + 1 and not found.tables
 
 
 def test_links_to_outside_files_are_never_followed(monkeypatch):

@@ -14,6 +14,7 @@ import io
 
 from improvement.workbook import format as fmt
 from improvement.workbook.readers.tables import (
+    MAX_DOCUMENT_ROWS,
     Block,
     FoundDocument,
     FoundTable,
@@ -58,7 +59,7 @@ def _table_rows(table, found: FoundDocument, where: str) -> tuple[list, set[int]
 
 def read_docx(data: bytes, file_name: str) -> FoundDocument:
     name = display_name(file_name)
-    found = FoundDocument(file_name=name, kind="Word document")
+    found = FoundDocument(file_name=name, kind="Word document", max_rows=MAX_DOCUMENT_ROWS)
     if not checked_size(found, data):
         return found
     if data[:4] == b"\xd0\xcf\x11\xe0":

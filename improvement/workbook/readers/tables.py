@@ -26,6 +26,10 @@ from improvement.workbook.readers.workbook import DAMAGED, DAMAGED_FIX, DAMAGED_
 from improvement.workbook.results import Problem
 
 MAX_TABLES = 300  # far more than any plan; a file with thousands is refused unread
+# Table rows in a Word document. python-docx reads a row's merged cells and text at about
+# 0.3 ms of CPU a row (six columns, measured on this machine), on top of the planner's
+# own; a real plan has a few hundred, so this keeps a document's check to a few seconds.
+MAX_DOCUMENT_ROWS = 5_000
 FILE = ""
 
 
@@ -63,6 +67,7 @@ class FoundDocument:
     rows_read: int = 0
     bytes_read: int = 0
     is_plan_workbook: bool = False  # an .xlsx in this tracker's own format
+    max_rows: int = fmt.MAX_ROWS
 
     def refuse(self, message: str, fix: str = "") -> FoundDocument:
         self.problems.append(Problem(FILE, None, "", message, fix))
@@ -81,9 +86,9 @@ class TooMuch(Exception):
 
 def count_row(found: FoundDocument, where: str) -> None:
     found.rows_read += 1
-    if found.rows_read > fmt.MAX_ROWS:
+    if found.rows_read > found.max_rows:
         raise TooMuch(
-            f"“{found.file_name}” has more than {fmt.MAX_ROWS:,} table rows (reading stopped "
+            f"“{found.file_name}” has more than {found.max_rows:,} table rows (reading stopped "
             f"in {where}): a plan this large cannot be imported in one go.",
             "Split it into several documents and import each in turn (an import never "
             "deletes, so each adds to what the one before saved).",
