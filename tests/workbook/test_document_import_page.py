@@ -209,3 +209,35 @@ def test_an_editor_sees_only_the_plans_they_edit_and_imports_into_theirs(client,
     response = client.post(reverse("document-import-confirm", kwargs={"token": pending.token}))
     assert response.status_code == 302
     assert Action.objects.filter(objective__plan=mine).count() == 5
+
+
+def _long_plan(actions: int) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("1 Workforce – Recruit and keep social workers")
+    table = document.add_table(rows=1, cols=3)
+    for cell, text in zip(table.rows[0].cells, ["No", "Action", "Progress"], strict=True):
+        cell.text = text
+    for n in range(1, actions + 1):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text = f"1.{n}", f"Action {n}", f"Done {n}"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_check_page_costs_the_same_queries_for_more_rows(client, administrator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(administrator)
+    counts = []
+    for actions in (3, 60):
+        _, check = checked(client, upload(client, _long_plan(actions)))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(check).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
