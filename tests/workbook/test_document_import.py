@@ -423,3 +423,31 @@ def test_a_section_is_located_in_the_document():
     )
     board = outcome.built.objectives[0].actions[0]
     assert board.standard == "On track"
+
+
+def test_an_objective_in_a_column_merged_down_its_actions():
+    def build(document):
+        document.add_heading("Safeguarding improvement plan", 0)
+        rows = [
+            ["Outcome", "Action", "Lead", "By when", "RAG"],
+            ["1 - A stable workforce", "Recruit social workers", "HR", "March 2015", "Green"],
+            ["", "Cut caseloads", "Head of Service", "June 2015", "Amber"],
+            ["2 - Good practice", "Audit cases", "QA", "Ongoing", ""],
+        ]
+        table = document.add_table(rows=len(rows), cols=5)
+        for r, values in enumerate(rows):
+            for c, text in enumerate(values):
+                table.cell(r, c).text = text
+        merged = table.cell(1, 0).merge(table.cell(2, 0))
+        merged.text = "1 - A stable workforce"
+
+    outcome = run(_docx(build), "plan.docx", statuses=RAG, as_at=datetime.date(2015, 3, 31))
+    assert outcome.result.saved, outcome.result.problems
+    one = Objective.objects.get(reference="1")
+    assert one.title == "A stable workforce"
+    assert [a.title for a in Action.objects.filter(objective=one).order_by("sort_key")] == [
+        "Recruit social workers",
+        "Cut caseloads",
+    ]
+    assert Action.objects.get(title="Cut caseloads").due_date == datetime.date(2015, 6, 30)
+    assert Action.objects.get(title="Audit cases").objective.reference == "2"
