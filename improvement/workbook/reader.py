@@ -287,7 +287,7 @@ def _read_xlsx(data: bytes, result: ReadWorkbook) -> None:
             result.refuse(f"The workbook has {len(titles)} sheets, too many.", TEMPLATE_HINT)
             return
         for title in titles:
-            if fmt.is_readme(title):
+            if fmt.is_ignored(title):
                 continue
             sheet = fmt.sheet_named(title)
             if sheet is None:
@@ -347,7 +347,7 @@ def _read_csv_zip(archive: zipfile.ZipFile, entries, result: ReadWorkbook) -> No
             continue
         found = True
         title = path.stem
-        if fmt.is_readme(title):
+        if fmt.is_ignored(title):
             continue
         sheet = fmt.sheet_named(title)
         if sheet is None:

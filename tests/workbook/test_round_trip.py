@@ -114,8 +114,8 @@ def test_the_dry_run_saves_nothing():
 def test_the_template_has_every_sheet_and_a_read_me_explaining_every_column():
     book = cells(to_xlsx(template_sheets()))
     assert list(book) == [
-        "Read me", "Plan", "Sections", "Objectives", "Actions", "Milestones", "Updates",
-        "Areas", "Measures", "Targets", "Data",
+        "Read me", "Plan", "Status key", "Sections", "Objectives", "Actions", "Milestones",
+        "Updates", "Areas", "Measures", "Targets", "Data", "Lists",
     ]  # fmt: skip
     readme = book["Read me"]
     table = readme[
@@ -123,7 +123,7 @@ def test_the_template_has_every_sheet_and_a_read_me_explaining_every_column():
     ]
     explained = {(r[0], r[1]) for r in table[1:] if r[1]}
     for sheet, rows in book.items():
-        if sheet in ("Read me", "Plan"):
+        if sheet in ("Read me", "Plan", "Lists"):
             continue
         assert all((sheet, heading) in explained for heading in rows[0]), sheet
     assert all(("Plan", row[0]) in explained for row in book["Plan"][1:])
