@@ -867,7 +867,7 @@ class Planner(MeasureSheets, UpdateSheets):
             if reference is INVALID:
                 continue
             numbered = not reference
-            reference = reference or numbers[row.number]
+            reference = values["Reference"] = reference or numbers[row.number]
             if reference in first:
                 self._duplicate(rows, row, "Reference", f"objective {reference}", first[reference])
                 continue
@@ -992,7 +992,7 @@ class Planner(MeasureSheets, UpdateSheets):
             if INVALID in (objective_ref, reference):
                 continue
             numbered = not reference
-            reference = reference or numbers[row.number]
+            reference = values["Reference"] = reference or numbers[row.number]
             objective = self._objective(rows, row.number, objective_ref)
             if objective is None:
                 continue

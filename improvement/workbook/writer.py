@@ -324,7 +324,8 @@ def example_sheets() -> tuple:
 @dataclass(frozen=True)
 class Lists:
     """What the workbook's drop-down lists offer beyond its own sheets: the status words
-    (the plan's labels in order, then the standard words it does not use as labels) and
+    (the plan's labels in order, then the standard word of each status it has no label
+    for) and
     the plan's people by user name. References and sections are offered from their own
     sheets' columns, so a row added there is offered at once."""
 
@@ -335,9 +336,19 @@ class Lists:
 def plan_lists(plan: Plan) -> Lists:
     """The plan's drop-down lists, in a fixed number of queries: its key, and everyone
     who edits it, owns or is a delegate for its work, or recorded its updates."""
-    labels = [e.label for e in plan.key_entries()]
-    claimed = {status_match_key(label) for label in labels}
-    statuses = [*labels, *(w for w in Status.labels if status_match_key(w) not in claimed)]
+    entries = plan.key_entries()
+    labels = [e.label for e in entries]
+    # The standard word of a status the plan has no label for (a status it labels is
+    # offered in its own words only; the standard word is still read on import).
+    claimed = {status_match_key(label) for label in labels} | {e.status for e in entries}
+    statuses = [
+        *labels,
+        *(
+            s.label
+            for s in Status
+            if s.value not in claimed and status_match_key(s.label) not in claimed
+        ),
+    ]
     User = get_user_model()  # noqa: N806
     name = User.USERNAME_FIELD
     people: set[str] = set()

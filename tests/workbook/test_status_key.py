@@ -87,7 +87,9 @@ def test_statuses_are_matched_to_the_key_ignoring_case_and_spaces_and_keep_their
         "objective 1": ("on_track", "Green"),
     }
     labels = plan.labels()
-    shown = {u.status_label or u.status: u.status_word(labels) for u in ProgressUpdate.objects.all()}
+    shown = {
+        u.status_label or u.status: u.status_word(labels) for u in ProgressUpdate.objects.all()
+    }
     assert shown["Achieved"] == "Achieved" and shown["on_track"] == "Green"
 
 
@@ -117,8 +119,7 @@ def test_a_label_added_in_the_dry_run_is_saved_with_the_import():
 
     assert check.ok, [str(p) for p in check.problems]
     assert any(
-        s.kind == CREATE and "status label “Delivered” for Complete" in s.what
-        for s in check.steps
+        s.kind == CREATE and "status label “Delivered” for Complete" in s.what for s in check.steps
     )
     assert not Plan.objects.exists()
 
