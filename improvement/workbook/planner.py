@@ -26,7 +26,6 @@ the tracker but not in the workbook is kept, and the dry run says so.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
@@ -55,6 +54,7 @@ from improvement.periods import (
     regenerate_periods,
 )
 from improvement.permissions import can_edit_plan, is_administrator, is_plan_editor
+from improvement.references import numbered_reference
 from improvement.status import DISPLAY_ORDER, Status, status_match_key
 from improvement.workbook import format as fmt
 from improvement.workbook.measures import MeasureSheets
@@ -917,14 +917,14 @@ class Planner(MeasureSheets, UpdateSheets):
                 blank.append((row, group, places[group]))
         numbers: dict[int, str] = {}
         for row, group, place in blank:
-            prefix = f"{group}." if group and NUMBERED_PREFIX.fullmatch(group) else ""
-            n = place
-            while True:
-                reference = f"{prefix}{n}"
+
+            def taken(reference: str, group=group) -> bool:
                 held = stored(group, reference)
-                if reference not in written[group] and (held is None or held.reference_numbered):
-                    break
-                n += 1
+                return reference in written[group] or (
+                    held is not None and not held.reference_numbered
+                )
+
+            reference = numbered_reference(place, taken, group)
             written[group].add(reference)
             numbers[row.number] = reference
         return numbers
@@ -1088,9 +1088,6 @@ class Planner(MeasureSheets, UpdateSheets):
 
 
 NUMBERED_NOTE = " (numbered by the tracker: the row gives no reference)"
-# An objective referred to by a number ("1", "2.3") numbers its actions under it (1.1,
-# 1.2); one referred to in words ("Objective One", "A") numbers them 1, 2.
-NUMBERED_PREFIX = re.compile(r"\d+(\.\d+)*")
 
 
 def _objective_of(row: Row) -> str:
