@@ -734,7 +734,18 @@ class ActionAdmin(VersionedAdmin, PlanScoped, HistoryAdmin):
     autocomplete_fields = ["owner", "objective", "delegates"]
     inlines = [MilestoneInline, UpdateInline]
     fieldsets = [
-        (None, {"fields": ["objective", "reference", "title", "source_reference"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "objective",
+                    "reference",
+                    "reference_numbered",
+                    "title",
+                    "source_reference",
+                ]
+            },
+        ),
         (
             "Who and when",
             {"fields": ["owner", "delegates", "responsible", "timescale", "due_date"]},
