@@ -215,3 +215,26 @@ def test_an_update_whose_label_has_left_the_key_is_exported_in_the_first_label()
     book = cells(plan_export(plan=plan).data)
     row = next(r for r in book["Updates"][1:] if r[2] == "1.1")
     assert row[4] == "Complete"  # imports back as the same status
+
+
+def test_the_import_page_says_how_to_add_the_labels_the_key_lacks(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from improvement import roles
+    from tests.factories import user_with_role
+
+    updates = [row[:] for row in UPDATES]
+    updates[1][4] = "Delivered"
+    data = xlsx(minimal_sheets(**{"Status key": KEY, "Updates": updates}))
+    client.force_login(user_with_role(roles.ADMINISTRATOR))
+
+    response = client.post(
+        reverse("plan-import"), {"workbook": SimpleUploadedFile("plan.xlsx", data)}
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The workbook writes “Delivered”, which is not among the plan's status labels" in page
+    assert "Status key sheet" in page
+    assert not Plan.objects.exists()
