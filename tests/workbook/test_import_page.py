@@ -324,3 +324,33 @@ def test_a_damaged_workbook_is_a_message_next_to_the_field_never_an_error(client
         page = response.content.decode()
         assert "is damaged" in page or "could not be read" in page
         assert not PendingImport.objects.exists() and not Plan.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["Viewer", "Action owner", "Clerk"])
+def test_the_import_itself_refuses_a_new_plan_from_a_viewer_owner_or_clerk(role):
+    from improvement.workbook.services import plan_import
+    from tests.factories import user_with_role
+
+    person = user_with_role(role)
+    counts = row_counts()
+    result = plan_import(
+        data=xlsx(minimal_sheets()), file_name="plan.xlsx", user=person, confirm=True
+    )
+    assert not result.saved
+    assert [p.message for p in result.problems] == [
+        "You can import only into plans you edit; a new plan can be created by import by a "
+        "plan editor or an administrator."
+    ]
+    assert not result.steps  # nothing of the workbook is worked out for them
+    assert row_counts() == counts
+
+
+def test_an_administrator_imports_any_plan_without_becoming_its_editor(administrator):
+    from improvement.workbook.services import plan_import
+
+    existing = PlanFactory(slug="anytown-2025")  # administrator is not one of its editors
+    result = plan_import(
+        data=xlsx(minimal_sheets()), file_name="plan.xlsx", user=administrator, confirm=True
+    )
+    assert result.saved, [str(p) for p in result.problems]
+    assert result.plan == existing and not existing.editors.exists()
