@@ -44,7 +44,7 @@ its colour in `improvement.status.COLOURS`), nothing in the formats.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -825,6 +825,20 @@ def _key_entries(plan: Plan) -> dict:
     return plan.first_entries()
 
 
+def _with_other_labels(lines: dict, plan: Plan) -> dict:
+    """The key's lines, each saying the other labels the plan writes for its status
+    ("Also written “Achieved”."), since an action shows the label its update used."""
+    for entry in plan.key():
+        line = lines.get(entry.status)
+        if line is None or not entry.also:
+            continue
+        also = "; ".join(
+            f"“{a.label}”" + (f" ({a.description})" if a.description else "") for a in entry.also
+        )
+        lines[entry.status] = replace(line, meaning=f"{line.meaning} Also written {also}.".strip())
+    return lines
+
+
 def _in_order(codes: set[str], lines: dict) -> list[ReportStatus]:
     """The statuses with these codes, in key order ("no status" last)."""
     return [lines[s].status for s in key_order() if (s.value if s else "") in codes]
@@ -848,7 +862,7 @@ def progress_report(plan: Plan, as_at: date, cover: dict | None = None) -> Progr
         "areas_for_development",
     )
     labels = plan.labels()
-    lines = standard_key(labels, _key_entries(plan))
+    lines = _with_other_labels(standard_key(labels, _key_entries(plan)), plan)
     measures = [
         _measure(m, labels, as_at)
         for m in measure_states(plan.measures.prefetch_related("objectives"), as_at)

@@ -50,3 +50,11 @@ def test_roll_ups_and_the_summary_speak_in_the_first_label(plan):
     assert report.objectives[0].status_label == "Green"
     assert "2 are done" in report.summary
     assert "achieved" not in report.summary
+
+
+def test_the_key_says_what_other_labels_a_status_is_written_in(plan):
+    report = progress_report(plan, AS_AT)
+    complete = next(line for line in report.key if line.label == "Complete")
+    assert complete.meaning.endswith("Also written “Achieved”.")
+    green = next(line for line in report.key if line.label == "Green")
+    assert green.meaning.endswith("Also written “On target”.")
