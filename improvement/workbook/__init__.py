@@ -6,7 +6,8 @@ One import pipeline: each source is a reader that yields the same rows (a `ReadW
 which the one planner works out and `apply` saves, so no rule is written twice.
 
 format.py     the sheets, their columns, the limits, and the words of the "Read me" sheet
-values.py     reading one cell: dates, statuses, numbers, yes/no, lists, references
+values.py     reading one cell: dates, statuses (matched to the plan's key), numbers,
+              yes/no, lists, references
 readers/      opening an upload safely (size, zip bombs, row caps) into rows:
   workbook.py   a plan workbook (.xlsx) or a zip of its CSV files
   document.py   a Word .docx: its tables and the headings and paragraphs between them
@@ -21,7 +22,8 @@ planner.py    working out, row by row, what an import would create or change and
 apply.py      saving a confirmed import in bulk, with its history
 objects.py    model rules checked without the database; many-to-many set after saving
 results.py    problems and steps, as the page and the command show them
-writer.py     a plan (or the blank template, or the example) as a workbook or CSV files
+writer.py     a plan (or the blank template, or the example) as a workbook or CSV files,
+              the workbook with drop-down lists (statuses, references, people)
 services.py   `plan_import`, `import_read` and `plan_export`, what the pages and the
               commands call
 documents.py  `document_import`: a document read, mapped, then `import_read`
