@@ -13,7 +13,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from improvement.forms import DATE_FORMATS
 from improvement.history import with_status_as_at
@@ -100,13 +103,11 @@ class ActionFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.user, self.as_at = user, as_at
         plans = Plan.objects.visible_to(user)
-        self.filters["organisation"].extra["choices"] = [
-            (o, o)
-            for o in plans.order_by("organisation")
-            .values_list("organisation", flat=True)
-            .distinct()
-        ]
         self.filters["plan"].queryset = plans
+        # The organisation and plan drop-downs from one query.
+        self.filters["organisation"].extra["choices"] = [
+            (o, o) for o in sorted({p.organisation for p in self._plans_listed()})
+        ]
         self.filters["section"].queryset = Section.objects.filter(plan__in=plans).select_related(
             "plan"
         )
@@ -134,7 +135,17 @@ class ActionFilter(django_filters.FilterSet):
                 field = form.fields[name]
                 # Listed, not validated: the field still accepts any of its queryset.
                 field._choices = field.widget.choices = self._listed(name, field, plan_id)
+            plans = form.fields["plan"]
+            plans._choices = plans.widget.choices = [
+                ("", plans.empty_label),
+                *((p.pk, plans.label_from_instance(p)) for p in self._plans_listed()),
+            ]
         return self._form
+
+    def _plans_listed(self) -> list[Plan]:
+        if not hasattr(self, "_plans"):
+            self._plans = list(self.filters["plan"].queryset.only("pk", "title", "organisation"))
+        return self._plans
 
     def _listed(self, name: str, field, plan_id: int | None) -> list:
         queryset = field.queryset
@@ -216,9 +227,20 @@ def actions_as_at(user, as_at) -> QuerySet[Action]:
     actions = Action.objects.filter(objective__plan__in=Plan.objects.visible_to(user))
     return (
         with_status_as_at(actions, as_at)
-        .select_related("objective__plan", "objective__section", "owner")
+        .select_related("objective__plan", "owner")
+        # Only the columns the table, its export and its flags read: the rows are wide
+        # (plans' descriptions, users' passwords) and the page reads a few of them.
+        .only(*LISTED_COLUMNS)
         .prefetch_related("objective__plan__status_key")
     )
+
+
+LISTED_COLUMNS = (
+    "reference", "sort_key", "title", "responsible", "due_date", "objective_id", "owner_id",
+    "objective__reference", "objective__sort_key", "objective__plan_id",
+    "objective__plan__title", "objective__plan__slug",
+    "owner__username", "owner__first_name", "owner__last_name",
+)  # fmt: skip
 
 
 def not_yet_updated_ids(rows: list[Action], as_at) -> set[int]:
@@ -278,19 +300,68 @@ def _status_words(action) -> str:
     return status_word(action.current_status, action.objective.plan.labels())
 
 
+_NO_VALUE = "\u2014"  # an empty date cell (django-tables2's own default)
+_NONE = "\u2013"  # no owner, not overdue
+_PK = 2_147_483_000  # a stand-in id: one reverse() for every row's link
+
+
+class _Column:
+    """A bound column as the table's template reads it for each cell, its cell attributes
+    worked out once per page instead of once per cell (django-tables2 builds them anew on
+    every access)."""
+
+    def __init__(self, bound):
+        self._bound = bound
+        self.attrs = bound.attrs
+
+    def __getattr__(self, name):
+        return getattr(self._bound, name)
+
+
+class RenderedRow:
+    """One row of the page: its record (the annotated action) and its cells' HTML."""
+
+    def __init__(self, record, cells: list):
+        self.record = record
+        self._cells = cells
+
+    def items(self) -> list:
+        return self._cells
+
+
+# The table's own order (plan, objective, action), after whatever it is sorted by.
+THEN = ("objective__plan__title", "objective__sort_key", "sort_key", "id")
+
+
 class ActionTable(BoundedPaging, tables.Table):
-    plan = tables.Column(accessor="objective__plan__title", verbose_name="Plan")
-    objective = tables.Column(accessor="objective__sort_key", verbose_name="Objective")
-    reference = tables.Column(verbose_name="Ref", order_by=("sort_key",))
-    title = tables.Column(verbose_name="Action")
-    owner = tables.Column(empty_values=(), verbose_name="Owner", order_by=("owner__last_name",))
-    due_date = tables.DateColumn(format="j M Y", verbose_name="Due")
-    status = tables.Column(empty_values=(), verbose_name="Status", order_by=("status_rank",))
-    overdue = tables.Column(empty_values=(), verbose_name="Overdue", order_by=("is_overdue",))
-    last_update_on = tables.DateColumn(format="j M Y", verbose_name="Last update")
+    """Columns, sorting and paging by django-tables2; the page's cells built here in one
+    pass over its rows (`paginated_rows`): its per-cell machinery (accessors, signature
+    inspection, a template per date cell) cost more than the query behind the page."""
+
+    # Each sort ends in the table's own order, so rows that tie keep one order and a row
+    # is on one page only.
+    plan = tables.Column(
+        accessor="objective__plan__title", verbose_name="Plan",
+        order_by=("objective__plan__title", *THEN),
+    )  # fmt: skip
+    objective = tables.Column(
+        accessor="objective__sort_key", verbose_name="Objective",
+        order_by=("objective__sort_key", *THEN),
+    )  # fmt: skip
+    reference = tables.Column(verbose_name="Ref", order_by=("sort_key", *THEN))
+    title = tables.Column(verbose_name="Action", order_by=("title", *THEN))
+    owner = tables.Column(
+        empty_values=(), verbose_name="Owner", order_by=("owner__last_name", *THEN)
+    )
+    due_date = tables.DateColumn(format="j M Y", verbose_name="Due", order_by=("due_date", *THEN))
+    status = tables.Column(empty_values=(), verbose_name="Status", order_by=("status_rank", *THEN))
+    overdue = tables.Column(empty_values=(), verbose_name="Overdue", order_by=("is_overdue", *THEN))
+    last_update_on = tables.DateColumn(
+        format="j M Y", verbose_name="Last update", order_by=("last_update_on", *THEN)
+    )
 
     class Meta:
-        template_name = "tables/govuk_table.html"
+        template_name = "tables/action_table.html"
         empty_text = "No actions match."
         sequence = [
             "plan", "objective", "reference", "title", "owner", "due_date", "status", "overdue",
@@ -301,29 +372,73 @@ class ActionTable(BoundedPaging, tables.Table):
         super().__init__(*args, **kwargs)
         self.query_string = query_string
         self.not_yet_updated = not_yet_updated
+        self._rendered: list[RenderedRow] | None = None
 
-    def render_objective(self, record):
-        return record.objective.reference
+    @property
+    def paginated_rows(self) -> list[RenderedRow]:
+        if self._rendered is None:
+            columns = [_Column(column) for column in self.columns]
+            link = reverse("action-detail", kwargs={"pk": _PK})
+            overdue_flag = render_to_string("includes/overdue_flag.html")
+            labels: dict[int, dict] = {}
+            rows = []
+            for row in super().paginated_rows:
+                record = row.record
+                plan = record.objective.plan
+                if plan.pk not in labels:
+                    labels[plan.pk] = plan.labels()
+                cells = self._cells(record, link, labels[plan.pk], overdue_flag)
+                rows.append(RenderedRow(record, [(c, cells[c.name]) for c in columns]))
+            self._rendered = rows
+        return self._rendered
 
-    def render_title(self, record):
-        return format_html(
-            '<a class="govuk-link" href="{}{}">{}</a>',
-            record.get_absolute_url(),
-            self.query_string,
-            record.title,
-        )
+    def body_html(self) -> SafeString:
+        """The page's rows as govuk_table.html draws them: the first cell heads the row."""
+        rows = self.paginated_rows
+        if not rows:
+            return format_html(
+                '<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="{}">{}</td>'
+                "</tr>",
+                len(self.columns),
+                self.empty_text,
+            )
+        parts = []
+        for row in rows:
+            parts.append('<tr class="govuk-table__row">')
+            for i, (column, cell) in enumerate(row.items()):
+                extra = column.attrs["td"].get("class")
+                extra = f" {conditional_escape(extra)}" if extra else ""
+                if i == 0:
+                    parts.append(
+                        '<th scope="row" class="govuk-table__header '
+                        f'govuk-!-font-weight-regular{extra}">{cell}</th>'
+                    )
+                else:
+                    parts.append(f'<td class="govuk-table__cell{extra}">{cell}</td>')
+            parts.append("</tr>\n")
+        return mark_safe("".join(parts))  # noqa: S308 - every cell escaped in _cells
 
-    def render_owner(self, record):
-        return _owner(record) or "–"
-
-    def render_status(self, record):
-        plan = record.objective.plan
-        badge = status_tag(record.current_status, plan.labels())
+    def _cells(self, record, link: str, labels: dict, overdue_flag: str) -> dict[str, str]:
+        status = status_tag(record.current_status, labels)
         if record.pk in self.not_yet_updated:
-            return format_html('{}<br><span class="govuk-body-s">Not yet updated</span>', badge)
-        return badge
+            status = format_html('{}<br><span class="govuk-body-s">Not yet updated</span>', status)
+        return {
+            "plan": conditional_escape(record.objective.plan.title),
+            "objective": conditional_escape(record.objective.reference),
+            "reference": conditional_escape(record.reference),
+            "title": format_html(
+                '<a class="govuk-link" href="{}{}">{}</a>',
+                link.replace(str(_PK), str(record.pk)),
+                self.query_string,
+                record.title,
+            ),
+            "owner": conditional_escape(_owner(record) or _NONE),
+            "due_date": _date(record.due_date),
+            "status": status,
+            "overdue": mark_safe(overdue_flag) if record.is_overdue else _NONE,  # noqa: S308 - our template
+            "last_update_on": _date(record.last_update_on),
+        }
 
-    def render_overdue(self, record):
-        if record.is_overdue:
-            return render_to_string("includes/overdue_flag.html")
-        return "–"
+
+def _date(value) -> str:
+    return date_format(value, "j M Y") if value else _NO_VALUE

@@ -16,7 +16,8 @@ through the same cache, so a repeat view costs a cache read.
 The number of queries is fixed whatever the size of the plans: their states at the
 as-at date, at each date compared with and at each period end in the history strips
 (one set per distinct date, not per plan: today every plan shares the same periods),
-and the measures' states.
+the measures' states, and the actions counted by status (`history.action_status_counts`:
+one aggregate over the status timeline, grouped by plan and status).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from improvement.history import (
     ObjectiveState,
     PlanState,
     action_coverage,
+    action_status_counts,
     changes_between,
 )
 from improvement.models import Plan, ReportingPeriod, Section
@@ -270,6 +272,8 @@ def build_dashboard(
     strips = _strips(plan_list, as_at, known)
     comparisons = _comparisons(now, as_at, known, since=since, period=compare_with)
     current = periods.current_periods(plan_list, as_at)
+    # The actions by status: one aggregate over the status timeline for every plan.
+    counted = action_status_counts([p.pk for p in plan_list], as_at, owner=owner)
     by_plan: dict[int, list[MeasureState]] = defaultdict(list)
     measures = Measure.objects.filter(plan__in=plan_list)
     for state in measure_states(measures, as_at, latest_only=True):
@@ -291,6 +295,7 @@ def build_dashboard(
         dashboard.rows.append(
             _row(
                 state,
+                counted.get(state.plan.pk, Counter()),
                 objectives,
                 by_plan[state.plan.pk],
                 comparison,
@@ -338,6 +343,7 @@ def _in_scope(objectives: list[ObjectiveState], *, owner, status) -> list[Object
 
 def _row(
     state: PlanState,
+    counts: Counter,
     objectives: list[ObjectiveState],
     measures: list[MeasureState],
     comparison: Comparison,
@@ -348,8 +354,7 @@ def _row(
 ) -> DashboardRow:
     plan = state.plan
     actions = [a for a in state.actions if owner is None or a.action.owner_id == owner.pk]
-    counts = Counter(a.status for a in actions)
-    total = len(actions)
+    total = sum(counts.values())
     segments = [
         Segment(
             s,
@@ -388,7 +393,7 @@ def _row(
         segments=segments,
         action_total=links.action_list(plan, total),
         action_rated=links.action_list(
-            plan, sum(1 for a in actions if is_rated(a.status)), rated="yes"
+            plan, sum(n for s, n in counts.items() if is_rated(s)), rated="yes"
         ),  # fmt: skip
         overdue=links.action_list(plan, sum(1 for a in actions if a.overdue), overdue="yes"),
         stale_actions=links.action_list(plan, sum(1 for a in actions if a.stale), stale="yes"),

@@ -35,6 +35,16 @@ class OwnerChoiceField(forms.ModelChoiceField):
         return user.get_full_name() or user.get_username()
 
 
+def _listed(field: forms.ModelChoiceField) -> None:
+    """The drop-down's options read in one query when the form is drawn (and not at all
+    when the page comes from the cache): left to the queryset, drawing it would count
+    them and then read them. The field still accepts only what its queryset holds."""
+    field.choices = lambda: [
+        ("", field.empty_label),
+        *((field.prepare_value(o), field.label_from_instance(o)) for o in field.queryset),
+    ]
+
+
 class DashboardForm(AsAtForm):
     organisation = forms.ChoiceField(label="Organisation", required=False)
     plan = forms.ModelChoiceField(
@@ -73,12 +83,15 @@ class DashboardForm(AsAtForm):
         organisations = (
             plans.order_by("organisation").values_list("organisation", flat=True).distinct()
         )
-        self.fields["organisation"].choices = [("", "All organisations")] + [
-            (o, o) for o in organisations
-        ]
-        self.fields["plan"].queryset = plans.order_by("title")
-        self.fields["owner"].queryset = owners_of(plans)
+        # Read when drawn or checked, not when the page comes from the cache.
+        self.fields["organisation"].choices = lambda: (
+            [("", "All organisations")] + [(o, o) for o in organisations]
+        )
+        self.fields["plan"].queryset = plans.order_by("title").only("slug", "title")
+        self.fields["owner"].queryset = owners_of(plans).only("username", "first_name", "last_name")
         self.fields["compare"].queryset = periods_for(plans)
+        for name in ("plan", "owner", "compare"):
+            _listed(self.fields[name])
         self.order_fields(["as_at", "since", "compare", "organisation", "plan", "owner", "status"])
 
     def clean(self):

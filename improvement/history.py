@@ -14,6 +14,10 @@ property tests and `manage.py rebuild_status_timeline` hold the two to the same 
 Overdue and stale depend on the date and the plan's settings, so they are worked out here
 from the row, not stored.
 
+Counts of actions by status as at a date (the dashboard's) are one SQL aggregate over the
+timeline (`action_status_counts`: its rows for the day found by one range lookup, grouped
+by plan and status), held to the replay by a property test like the states.
+
 The number of queries is fixed (objectives, actions, their waiting updates, the updates
 they point to, and the plans' keys), however many plans, objectives or actions there are.
 
@@ -42,6 +46,7 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
+    Count,
     F,
     FilteredRelation,
     IntegerField,
@@ -334,14 +339,7 @@ def with_status_as_at(actions: QuerySet[Action], as_at: date) -> QuerySet[Action
     return (
         _with_interval(actions, as_at)
         .annotate(last_update_on=F("at__latest_on"))
-        .annotate(
-            # No update counts: not started. Updates, but none gives a status: no status.
-            current_status=Case(
-                When(last_update_on__isnull=True, then=Value(Status.NOT_STARTED.value)),
-                default=F("at__status"),
-                output_field=CharField(),
-            ),
-        )
+        .annotate(current_status=_current_status())
         .annotate(
             status_rank=Case(
                 *[When(current_status=s.value, then=Value(rank)) for s, rank in SEVERITY.items()],
@@ -358,6 +356,39 @@ def with_status_as_at(actions: QuerySet[Action], as_at: date) -> QuerySet[Action
             ),
         )
     )
+
+
+def _current_status() -> Case:
+    """An action's status in SQL from its timeline row for the day (joined as `at`):
+    none counts yet, not started; counted updates but none giving a status, ""."""
+    return Case(
+        When(at__latest_on__isnull=True, then=Value(Status.NOT_STARTED.value)),
+        default=F("at__status"),
+        output_field=CharField(),
+    )
+
+
+def action_status_counts(
+    plans: QuerySet[Plan] | list[int], as_at: date, *, owner=None
+) -> dict[int, Counter]:
+    """Each plan's actions counted by status as at `as_at` (`owner`: only theirs), as
+    `PlanState.action_counts` counts them (None: no status given): one aggregate over the
+    status timeline, its rows for the day found by one range lookup, grouped by plan and
+    status. A plan with no actions is left out."""
+    actions = Action.objects.filter(objective__plan__in=plans)
+    if owner is not None:
+        actions = actions.filter(owner=owner)
+    rows = (
+        _with_interval(actions, as_at)
+        .annotate(counted_status=_current_status())
+        .values_list("objective__plan_id", "counted_status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for plan_id, status, n in rows:
+        counts[plan_id][as_status(status)] += n
+    return dict(counts)
 
 
 def _awaiting(fk: str, subjects: QuerySet) -> dict[int, tuple[int, date]]:

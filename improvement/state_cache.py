@@ -15,7 +15,7 @@ What goes into a key, and why:
   for everyone who may read the plan; "today" matters only through the as-at date, on
   which overdue and staleness depend). A state as at a past date changes only with a
   write into that past, which moves the version on like any other.
-- dashboard rows (`dashboard_rows`) and the objectives part of a plan's page
+- dashboard rows (`dashboard_rows`) and the body of a plan's page
   (`plan_fragment`): the plan and its version, the dates (as at, and
   what it is compared with), the filters and the page's query string (its links carry
   them), and what the user may see and do: their roles and whether they edit the plan.
@@ -28,6 +28,7 @@ cached under a version is never older than the version says (see plan_versions).
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Callable, Iterable
 from datetime import date
 
@@ -40,6 +41,17 @@ from improvement.permissions import user_roles
 
 # A row the filters leave out is cached too (as this), so a repeat view skips it at once.
 LEFT_OUT = ""
+
+
+def _packed(html: str) -> bytes:
+    """Rendered HTML as it is kept: compressed (a 500-action plan's page is 500 KB of
+    HTML and about a tenth of that compressed, so the shared cache sends and stores a
+    tenth; compressing at the fastest level costs about a millisecond)."""
+    return zlib.compress(html.encode(), 1)
+
+
+def _unpacked(value) -> str:
+    return zlib.decompress(value).decode() if isinstance(value, bytes) else value
 
 
 def _state_key(plan_id: int, version: int, as_at: date, summary: bool) -> str:
@@ -87,7 +99,8 @@ def rights(user, plan_ids: Iterable[int]) -> dict[int, str]:
 
 def _row_key(plan_id: int, version: int, page: str, right: str, kind: str) -> str:
     digest = hashlib.sha256(f"{page}#{right}".encode()).hexdigest()[:32]
-    return f"{kind}:{plan_id}:{version}:{digest}"
+    # "z": kept compressed (`_packed`); a server still keeping plain text uses other keys.
+    return f"{kind}:z:{plan_id}:{version}:{digest}"
 
 
 def dashboard_rows(
@@ -109,20 +122,40 @@ def dashboard_rows(
     allowed = rights(user, plan_ids)
     keys = {pk: _row_key(pk, numbers[pk], page, allowed[pk], kind) for pk in plan_ids}
     found = cache.get_many(keys.values())
-    html = {pk: found[key] for pk, key in keys.items() if key in found}
+    html = {pk: _unpacked(found[key]) for pk, key in keys.items() if key in found}
     missing = [pk for pk in plan_ids if pk not in html]
     if missing:
         rendered = render_missing(missing)
         fresh = {pk: rendered.get(pk, LEFT_OUT) for pk in missing}
         html.update(fresh)
-        cache.set_many({keys[pk]: text for pk, text in fresh.items()})
+        cache.set_many({keys[pk]: _packed(text) for pk, text in fresh.items()})
     return [(pk, html[pk]) for pk in plan_ids if html[pk] != LEFT_OUT]
 
 
 def plan_fragment(user, plan: Plan, page: str, render: Callable[[], str]) -> str:
-    """A rendered part of a plan's page (its objectives and actions), cached like a
+    """The rendered body of a plan's page (from its status to its actions), cached like a
     dashboard row: by plan version, `page` (dates and query) and the user's rights."""
     found = dashboard_rows(
         user, [plan.pk], page, lambda missing: {plan.pk: render()}, kind="plan-page"
     )
     return found[0][1] if found else ""
+
+
+def page_body(user, plan_ids: Iterable[int], page: str, render: Callable[[], str]) -> str:
+    """A page's whole body drawn from many plans (the dashboard: its rows, and its filters'
+    choices, which list those plans' people and periods), cached under every one of the
+    plans' versions and the user's rights in each: a repeat view is the versions, the
+    rights and one cache read, nothing rendered; a write to any of the plans makes a new
+    key (and only the rows of the plan written are rendered again, `dashboard_rows`)."""
+    ids = sorted(set(plan_ids))
+    numbers = plan_versions.versions(ids)
+    allowed = rights(user, ids)
+    who = ",".join(sorted(user_roles(user)))
+    plans = ";".join(f"{pk}:{numbers[pk]}:{allowed[pk]}" for pk in ids)
+    key = "page-body:z:" + hashlib.sha256(f"{page}#{who}#{plans}".encode()).hexdigest()
+    found = cache.get(key)
+    if found is not None:
+        return _unpacked(found)
+    html = render()
+    cache.set(key, _packed(html))
+    return html

@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Lookup, Q, QuerySet
+from django.db.models.expressions import Col
 from django.db.models.signals import post_delete, post_save, pre_save
 
 BATCH = 1000  # rows a statement
@@ -416,9 +417,10 @@ def _sign_off_written(sender, instance, **kwargs) -> None:
 
 def connect() -> None:
     """Keep the timeline up to date on every single save and delete of an update or a
-    sign-off decision (bulk writers call `rebuild` themselves)."""
+    sign-off decision (bulk writers call `rebuild` themselves), and register `HoldsOn`."""
     from improvement.models import ProgressUpdate, SignOff
 
+    register_lookups()
     uid = "status-timeline"
     pre_save.connect(_before_update_saved, sender=ProgressUpdate, dispatch_uid=f"{uid}-pre")
     post_save.connect(_update_written, sender=ProgressUpdate, dispatch_uid=f"{uid}-update")
@@ -428,7 +430,37 @@ def connect() -> None:
 
 
 def valid_on(day: date, prefix: str = "") -> Q:
-    """Rows (reached through `prefix`) that hold on `day`."""
-    return Q(**{f"{prefix}valid_from__lte": day}) & (
-        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": day})
-    )
+    """Rows (reached through `prefix`) that hold on `day`: on PostgreSQL one range lookup
+    in the covering GiST index `status_interval_holds_on` (`HoldsOn`), so finding every
+    subject's row for a day costs the rows found, not the history behind them."""
+    return Q(**{f"{prefix}valid_from__holds_on": day})
+
+
+HOLDS_ON_INDEX = "status_interval_holds_on"
+
+
+class HoldsOn(Lookup):
+    """`valid_from__holds_on=day`: the row's dates hold `day` (`valid_from <= day`, and
+    `valid_to` empty or after it). On PostgreSQL written as the range containment
+    `daterange(valid_from, valid_to, '[)') @> day`, the expression the GiST index
+    `status_interval_holds_on` is built on (an index-only scan: it carries the columns
+    the pages read); elsewhere as the two comparisons."""
+
+    lookup_name = "holds_on"
+
+    def as_sql(self, compiler, connection):
+        from_sql, from_params = self.process_lhs(compiler, connection)
+        day_sql, day_params = self.process_rhs(compiler, connection)
+        until = Col(self.lhs.alias, self.lhs.target.model._meta.get_field("valid_to"))
+        to_sql, to_params = compiler.compile(until)
+        if connection.vendor == "postgresql":
+            sql = f"daterange({from_sql}, {to_sql}, '[)') @> {day_sql}"
+            return sql, [*from_params, *to_params, *day_params]
+        sql = f"({from_sql} <= {day_sql} AND ({to_sql} IS NULL OR {to_sql} > {day_sql}))"
+        return sql, [*from_params, *day_params, *to_params, *to_params, *day_params]
+
+
+def register_lookups() -> None:
+    from improvement.models import StatusInterval
+
+    StatusInterval._meta.get_field("valid_from").register_lookup(HoldsOn)

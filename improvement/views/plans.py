@@ -1,9 +1,12 @@
 """The list of plans and a plan's page, as at a date."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
@@ -40,38 +43,75 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+class _PlanPage:
+    """What a plan's page shows as at a date, worked out only when it is asked for: the
+    page's body is cached whole, so a repeat view reads neither the plan's state nor its
+    changes (the state of a 500-action plan is 500 actions with their updates to unpickle).
+    """
+
+    def __init__(self, plan: Plan, form: AsAtForm, moved: str | None):
+        self.plan, self.form, self.moved = plan, form, moved
+
+    @cached_property
+    def state(self):
+        state = state_cache.plan_state_as_at(self.plan, self.form.as_at_date)
+        mark_not_yet_updated(state.actions, self.form.as_at_date, self.plan)
+        return state
+
+    @cached_property
+    def changes(self):
+        if not self.form.since_date:
+            return None
+        before = state_cache.plan_state_as_at(self.plan, self.form.since_date)
+        changes = changes_between(before, self.state)
+        if self.moved:
+            changes = [c for c in changes if c.direction == self.moved]
+        return changes
+
+    def context(self) -> dict:
+        return {
+            "form": self.form,
+            "plan": self.plan,
+            "state": self.state,
+            "changes": self.changes,
+            "moved": self.moved,
+            "labels": self.plan.labels(),
+            "staleness_words": staleness_words(self.plan),
+            "period": current_period(self.plan, self.form.as_at_date),
+        }
+
+
 @require_GET
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = get_visible_or_404(request.user, Plan.objects.prefetch_related("status_key"), slug=slug)
+    plan = get_visible_or_404(request.user, Plan.objects.all(), slug=slug)
     form = AsAtForm(request.GET, with_since=True)
-    state = state_cache.plan_state_as_at(plan, form.as_at_date)
-    mark_not_yet_updated(state.actions, form.as_at_date, plan)
-    changes = None
     # ?moved=worse (from the dashboard's counts): only the changes in that direction.
     moved = request.GET.get("moved")
     moved = moved if moved in DIRECTIONS else None
-    if form.since_date:
-        changes = changes_between(state_cache.plan_state_as_at(plan, form.since_date), state)
-        if moved:
-            changes = [c for c in changes if c.direction == moved]
-    context = {
-        "form": form,
-        "plan": plan,
-        "state": state,
-        "changes": changes,
-        "moved": moved,
-        "labels": plan.labels(),
-        "staleness_words": staleness_words(plan),
-        "period": current_period(plan, form.as_at_date),
-    }
-    # The objectives and actions, the bulk of the page, rendered once per plan version,
-    # date and rights (its links carry the as-at date of the query string).
-    objectives_html = state_cache.plan_fragment(
+    page = _PlanPage(plan, form, moved)
+    # The body, rendered once per plan version, dates, query (as typed: a mistyped date
+    # shows its message) and rights; its links carry the query's as-at date.
+    key = "|".join(
+        [
+            f"{form.as_at_date:%Y-%m-%d}",
+            f"{form.since_date:%Y-%m-%d}" if form.since_date else "",
+            moved or "",
+            urlencode(sorted(request.GET.lists()), doseq=True),
+        ]
+    )
+    html = state_cache.plan_fragment(
         request.user,
         plan,
-        f"{form.as_at_date:%Y-%m-%d}|{form.query_string}",
-        lambda: render_to_string("improvement/_plan_objectives.html", context, request),
+        key,
+        lambda: render_to_string("improvement/_plan_page.html", page.context(), request),
     )
-    # Our own template's output, escaped when it was rendered.
-    context["objectives_html"] = mark_safe(objectives_html)  # noqa: S308
+    context = {
+        "plan": plan,
+        "form": form,
+        # Our own template's output, escaped when it was rendered.
+        "content_html": mark_safe(html),  # noqa: S308
+        # Worked out only if read (the page itself reads the cached body).
+        "state": SimpleLazyObject(lambda: page.state),
+        "changes": SimpleLazyObject(lambda: page.changes),
+    }
     return render(request, "improvement/plan_detail.html", context)

@@ -5,6 +5,7 @@ import csv
 import datetime
 import io
 import random
+import re
 
 import pytest
 from django.db import connection
@@ -227,3 +228,42 @@ def test_the_drop_downs_list_only_the_chosen_plans_objectives_sections_and_owner
     assert _options(response.content.decode(), "objective") == ["", str(objective.pk)]
     rows = [row.record for row in response.context["table"].page.object_list]
     assert rows and all(a.objective_id == objective.pk for a in rows)
+
+
+def test_the_rows_cells_say_what_the_record_says(signed_in, actions):
+    ActionFactory(
+        objective=actions["quiet"].objective, reference="2.2", title="Nobody's <b>yet</b>",
+        owner=None, responsible="", due_date=None,
+    )  # fmt: skip
+    response = signed_in.get(reverse("action-list") + "?as_at=2025-06-30&q=Nobody")
+    html = response.content.decode()
+    row = html[html.index('<tr class="govuk-table__row"><th scope="row"') :]
+    row = row[: row.index("</tr>")]
+    cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+    action = Action.objects.get(reference="2.2")
+    assert cells == [
+        "Plan A",
+        "2",
+        "2.2",
+        f'<a class="govuk-link" href="/actions/{action.pk}/?as_at=2025-06-30">'
+        "Nobody&#x27;s &lt;b&gt;yet&lt;/b&gt;</a>",
+        "\u2013",  # no owner
+        "\u2014",  # no due date
+        '<strong class="app-status app-status--grey">Not started</strong>',
+        "\u2013",  # not overdue
+        "\u2014",  # never updated
+    ]
+
+
+def test_rows_that_tie_on_the_sort_keep_the_tables_order_across_pages(signed_in):
+    plan = PlanFactory(title="Plan T")
+    objective = ObjectiveFactory(plan=plan, reference="1")
+    for n in range(23, 0, -1):  # entered last to first: the order is the table's, not entry
+        ActionFactory(objective=objective, reference=f"1.{n}", due_date=D(2025, 9, 30))
+    listed = []
+    for page in (1, 2, 3):
+        response = signed_in.get(
+            reverse("action-list") + f"?as_at=2025-06-30&sort=due_date&per_page=10&page={page}"
+        )
+        listed += [row.record.reference for row in response.context["table"].page.object_list]
+    assert listed == [f"1.{n}" for n in range(1, 24)]

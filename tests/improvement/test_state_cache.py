@@ -214,3 +214,60 @@ def test_the_plan_pages_cached_objectives_show_a_new_update_at_once(signed_in, p
     action = plan.objectives.get().actions.get(reference="1.1")
     ProgressUpdateFactory(action=action, as_at=D(2025, 8, 20), status="off_track")
     assert off_track() > before
+
+
+def test_a_repeat_view_of_a_plan_page_reads_neither_its_state_nor_its_changes(
+    signed_in, plan, monkeypatch
+):
+    url = plan.get_absolute_url() + AS_AT + "&since=2025-06-30"
+
+    def main() -> str:  # the page's own part (the header's form token differs each time)
+        html = signed_in.get(url).content.decode()
+        return html[html.index("<main") : html.index("</main>")]
+
+    first = main()
+    assert "What changed between" in first
+    monkeypatch.setattr(
+        state_cache, "plan_state_as_at", lambda *a, **k: pytest.fail("state read again")
+    )
+    assert main() == first
+
+
+def test_a_plan_pages_mistyped_date_is_not_served_to_the_plain_address(signed_in, plan):
+    url = plan.get_absolute_url()
+    mistyped = signed_in.get(url + "?as_at=31-31-2025").content.decode()
+    assert "govuk-error-summary" in mistyped
+    assert "govuk-error-summary" not in signed_in.get(url).content.decode()
+
+
+def test_a_repeat_view_of_the_dashboard_renders_nothing(signed_in, plan, monkeypatch):
+    first = board(signed_in)
+    monkeypatch.setattr(
+        "improvement.views.dashboard.build_page", lambda *a, **k: pytest.fail("built again")
+    )
+    monkeypatch.setattr(
+        "improvement.views.dashboard.render_to_string", lambda *a, **k: pytest.fail("drawn")
+    )
+    assert board(signed_in) == first
+
+
+def test_the_cached_dashboard_shows_a_write_to_any_plan_at_once(signed_in, plan):
+    other = PlanFactory(title="Other plan")
+    action = ActionFactory(objective=ObjectiveFactory(plan=other))
+    assert "Off track" not in board(signed_in)
+    ProgressUpdateFactory(action=action, as_at=D(2025, 8, 20), status="off_track")
+    assert "Off track" in board(signed_in)
+    # A new plan the user may read shows at once too.
+    PlanFactory(title="Brand new plan")
+    assert "Brand new plan" in board(signed_in)
+
+
+def test_the_cached_dashboard_is_per_role(client, plan):
+    viewer, editor = user_with_role(roles.VIEWER), user_with_role(roles.PLAN_EDITOR)
+    plan.editors.add(editor)
+    client.force_login(viewer)
+    board(client)
+    bodies = {k for k in cache._cache if ":page-body:" in k}
+    client.force_login(editor)
+    board(client)
+    assert {k for k in cache._cache if ":page-body:" in k} - bodies  # its own body

@@ -158,6 +158,46 @@ correction = st.tuples(
 histories = st.lists(st.one_of(new_update, new_update, decision, correction), max_size=14)
 
 
+def play(history, subjects: list[dict], editor) -> list[ProgressUpdate]:
+    """Write a random history (`histories`) on these subjects, as the app would."""
+    updates: list[ProgressUpdate] = []
+    for step in history:
+        if step[0] == "update":
+            _, who, day, hour, status, waits = step
+            updates.append(
+                ProgressUpdate.objects.create(
+                    **{"action": None, "objective": None, **subjects[who]},
+                    as_at=BASE + timedelta(days=day),
+                    recorded_at=T0 + timedelta(hours=hour),
+                    status=status,
+                    needs_sign_off=waits,
+                )
+            )
+        elif step[0] == "decide":
+            waiting = [u for u in updates if u.needs_sign_off and not hasattr(u, "_decided")]
+            if not waiting:
+                continue
+            update = waiting[step[1] % len(waiting)]
+            update._decided = True
+            SignOff.objects.create(
+                update=update,
+                decision=step[2],
+                comment="Say more" if step[2] == "returned" else "",
+                decided_by=editor,
+                decided_on=BASE + timedelta(days=step[3]),
+            )
+        elif updates:
+            _, which, day, status, who = step
+            update = updates[which % len(updates)]
+            update.action, update.objective = None, None
+            for name, subject in subjects[who].items():
+                setattr(update, name, subject)
+            update.as_at, update.status = BASE + timedelta(days=day), status
+            update.correction = True
+            update.save(administrator_edit=True)
+    return updates
+
+
 class TimelineAgreesWithTheReplay(HypothesisTestCase):
     """Updates, sign-offs, returns, administrators' corrections and backdated entries, in
     any order: as at every day, the timeline says what the replay of the updates says."""
@@ -174,41 +214,7 @@ class TimelineAgreesWithTheReplay(HypothesisTestCase):
         objective = ObjectiveFactory(plan=plan)
         actions = [ActionFactory(objective=objective), ActionFactory(objective=objective)]
         subjects = [{"action": actions[0]}, {"action": actions[1]}, {"objective": objective}]
-        updates: list[ProgressUpdate] = []
-        for step in history:
-            if step[0] == "update":
-                _, who, day, hour, status, waits = step
-                updates.append(
-                    ProgressUpdate.objects.create(
-                        **{"action": None, "objective": None, **subjects[who]},
-                        as_at=BASE + timedelta(days=day),
-                        recorded_at=T0 + timedelta(hours=hour),
-                        status=status,
-                        needs_sign_off=waits,
-                    )
-                )
-            elif step[0] == "decide":
-                waiting = [u for u in updates if u.needs_sign_off and not hasattr(u, "_decided")]
-                if not waiting:
-                    continue
-                update = waiting[step[1] % len(waiting)]
-                update._decided = True
-                SignOff.objects.create(
-                    update=update,
-                    decision=step[2],
-                    comment="Say more" if step[2] == "returned" else "",
-                    decided_by=editor,
-                    decided_on=BASE + timedelta(days=step[3]),
-                )
-            elif updates:
-                _, which, day, status, who = step
-                update = updates[which % len(updates)]
-                update.action, update.objective = None, None
-                for name, subject in subjects[who].items():
-                    setattr(update, name, subject)
-                update.as_at, update.status = BASE + timedelta(days=day), status
-                update.correction = True
-                update.save(administrator_edit=True)
+        play(history, subjects, editor)
 
         all_actions = Action.objects.filter(objective__plan=plan)
         objectives = Objective.objects.filter(plan=plan)
