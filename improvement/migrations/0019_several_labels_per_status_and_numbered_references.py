@@ -24,7 +24,7 @@ def labels_as_matched(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("improvement", "0017_status_timeline"),
+        ("improvement", "0018_document_import_options_and_saved_column_mappings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -29,7 +29,7 @@ def drop_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("improvement", "0017_status_timeline"),
+        ("improvement", "0019_several_labels_per_status_and_numbered_references"),
     ]
 
     operations = [migrations.RunPython(create_index, drop_index)]
