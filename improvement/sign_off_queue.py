@@ -94,7 +94,9 @@ def sign_off_queue(user) -> list[Waiting]:
     updates = list(
         waiting_updates(user)
         .annotate(previous_id=Coalesce(_previous("action"), _previous("objective")))
-        .select_related("author", "period", "action__objective__plan", "objective__plan")
+        .select_related(
+            "author", "period", "sign_off", "action__objective__plan", "objective__plan"
+        )
         .prefetch_related(
             "areas_for_development",
             "files",

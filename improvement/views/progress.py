@@ -1,7 +1,7 @@
 """Recording progress (the update form), evidence files, and signing updates off."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from improvement.forms import AreaFormSet, SignOffForm, UpdateForm
 from improvement.models import Action, EvidenceFile, Objective, ProgressUpdate
-from improvement.permissions import get_visible_or_404, require
+from improvement.permissions import get_visible_or_404, require, signs_off_anything
 from improvement.services import (
     AreaInput,
     StaleUpdate,
@@ -196,6 +196,8 @@ def _sign_off_page(request, bad_form: SignOffForm | None = None, bad_pk: int | N
 
 @require_GET
 def sign_off_list(request: HttpRequest) -> HttpResponse:
+    if not signs_off_anything(request.user):
+        raise PermissionDenied  # not in their navigation either
     return _sign_off_page(request)
 
 
