@@ -222,7 +222,7 @@ def task_list(user, today: date) -> TaskList:
         .annotate(newest_id=_newest_update("objective"))
     )
     objective_states = timeline_states(
-        Objective.objects.filter(pk__in=[o.pk for o in objectives]), today
+        Objective.objects.filter(pk__in=looked_after_objectives(user).values("pk")), today
     )
     delegated = set(
         Action.objects.filter(pk__in=looked_after_actions(user).values("pk"), delegates=user)
