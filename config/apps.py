@@ -10,4 +10,4 @@ class SiteConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from config import checks  # noqa: F401  registers the checks
+        from config import accessibility, checks  # noqa: F401  registers the checks

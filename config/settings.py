@@ -245,6 +245,17 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Improvement tracker <tracker@localhost>")
 # Links in emails are absolute: the address people reach the app on.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The accessibility statement (/accessibility/): what only the council running the service
+# can say. Unset, the page says "the council that runs this service" and points people to
+# its administrators, and `manage.py check --deploy` warns (site.W101). See the README.
+ACCESSIBILITY_ORGANISATION = os.environ.get("ACCESSIBILITY_ORGANISATION", "")
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "")
+ACCESSIBILITY_CONTACT_PHONE = os.environ.get("ACCESSIBILITY_CONTACT_PHONE", "")
+ACCESSIBILITY_RESPONSE_DAYS = int(os.environ.get("ACCESSIBILITY_RESPONSE_DAYS", "5"))
+# "gb" (the EHRC enforces the regulations) or "ni" (the ECNI).
+ACCESSIBILITY_ENFORCEMENT = os.environ.get("ACCESSIBILITY_ENFORCEMENT", "gb")
+# When the council last reviewed the statement (YYYY-MM-DD); unset, the product's own date.
+ACCESSIBILITY_REVIEWED_ON = os.environ.get("ACCESSIBILITY_REVIEWED_ON", "")
 # Reminders go this many days before a period's update deadline (and once after it).
 REMINDER_DAYS_BEFORE_DEADLINE = int(os.environ.get("REMINDER_DAYS_BEFORE_DEADLINE", "3"))
 

@@ -4,8 +4,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.accessibility import accessibility_statement
+from config.error_pages import permission_denied
 from config.view_on_site import view_on_site
 from improvement.views.mine import home
+from improvement.views.report_index import reports_page
 
 admin.site.site_header = "Improvement tracker administration"
 admin.site.site_title = "Improvement tracker"
@@ -19,6 +22,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accessibility/", accessibility_statement, name="accessibility-statement"),
+    path("reports/", reports_page, name="reports"),
     # Before the admin's own "view on site" (same address, `admin:view_on_site` still
     # reverses to it): only for people who may read the object.
     path(
@@ -31,3 +36,6 @@ urlpatterns = [
     path("api/", include("improvement.api.urls")),
     path("", include("improvement.urls")),
 ]
+
+# A refusal in the site's layout, with a way back to the page the person came from.
+handler403 = permission_denied

@@ -1,31 +1,41 @@
 """The pages about the signed-in person: where they land, "my actions", their settings."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from improvement.context_processors import records_progress
 from improvement.forms import PreferenceForm
 from improvement.models import NotificationPreference
-from improvement.selectors import actions_looked_after_by, my_actions
+from improvement.selectors import actions_looked_after_by
+from improvement.task_list import looked_after_objectives, task_list
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Action owners start at their actions; everyone else at the dashboard."""
-    if actions_looked_after_by(request.user).exists():
+    """Action owners start at their task list; everyone else at the dashboard."""
+    user = request.user
+    if records_progress(user) and (
+        actions_looked_after_by(user).exists() or looked_after_objectives(user).exists()
+    ):
         return redirect("my-actions")
     return redirect("dashboard")
 
 
 @require_GET
 def my_actions_page(request: HttpRequest) -> HttpResponse:
+    """The person's task list: every action and objective they look after, by what it
+    needs this period (`improvement.task_list`)."""
+    if not records_progress(request.user):
+        raise PermissionDenied  # viewers and clerks record no progress
     today = timezone.localdate()
     return render(
         request,
         "improvement/my_actions.html",
-        {"mine": my_actions(request.user, today), "today": today},
+        {"mine": task_list(request.user, today), "today": today},
     )
 
 

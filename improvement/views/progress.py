@@ -1,8 +1,7 @@
 """Recording progress (the update form), evidence files, and signing updates off."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,12 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from improvement.forms import AreaFormSet, SignOffForm, UpdateForm
 from improvement.models import Action, EvidenceFile, Objective, ProgressUpdate
-from improvement.permissions import (
-    decidable_updates,
-    get_visible_or_404,
-    require,
-    visible_plans,
-)
+from improvement.permissions import get_visible_or_404, require, signs_off_anything
 from improvement.services import (
     AreaInput,
     StaleUpdate,
@@ -25,6 +19,7 @@ from improvement.services import (
     progress_update_create,
     sign_off_decide,
 )
+from improvement.sign_off_queue import sign_off_queue
 
 
 def _latest(subject_filter) -> ProgressUpdate | None:
@@ -178,23 +173,12 @@ def evidence_file(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _awaiting_for(user):
-    """Updates waiting for sign-off that `user` may decide, oldest first."""
-    waiting = decidable_updates(
-        user, ProgressUpdate.objects.filter(needs_sign_off=True, sign_off__isnull=True)
-    )
-    plans = visible_plans(user)
-    return (
-        waiting.filter(Q(action__objective__plan__in=plans) | Q(objective__plan__in=plans))
-        .select_related("author", "action__objective__plan", "objective__plan")
-        .prefetch_related(
-            "areas_for_development",
-            "files",
-            "action__objective__plan__status_key",
-            "objective__plan__status_key",
-        )
-        .order_by("recorded_at", "id")
-        .distinct()
-    )
+    """Updates waiting for sign-off that `user` may decide, oldest first, each carrying
+    the update before it (`previous`) for context (`improvement.sign_off_queue`)."""
+    queue = sign_off_queue(user)
+    for waiting in queue:
+        waiting.update.previous = waiting.previous
+    return [waiting.update for waiting in queue]
 
 
 def _sign_off_page(request, bad_form: SignOffForm | None = None, bad_pk: int | None = None):
@@ -212,6 +196,8 @@ def _sign_off_page(request, bad_form: SignOffForm | None = None, bad_pk: int | N
 
 @require_GET
 def sign_off_list(request: HttpRequest) -> HttpResponse:
+    if not signs_off_anything(request.user):
+        raise PermissionDenied  # not in their navigation either
     return _sign_off_page(request)
 
 

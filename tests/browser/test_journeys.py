@@ -79,7 +79,7 @@ def test_an_owner_records_an_update_and_the_dashboard_changes(page, plan, browse
     page.goto(page.base + "/")
     expect(page).to_have_url(re.compile(r"/my-actions/$"))
     assert_accessible(page)
-    page.get_by_role("link", name="Update action 1.1").click()
+    page.get_by_role("link", name="Action 1.1: Run a recruitment campaign").click()  # the task
     expect(page.get_by_role("heading", level=1)).to_contain_text("Update action 1.1")
     assert_accessible(page)
 

@@ -27,7 +27,7 @@ def some_data():
     return {"pk": action.pk, "slug": action.objective.plan.slug, "public_id": file.public_id}
 
 
-PUBLIC = {"login"}
+PUBLIC = {"login", "accessibility-statement"}
 
 
 def _url(pattern, data):

@@ -171,3 +171,127 @@ def test_the_sign_off_page_lists_what_waits_for_this_editor(client, setting):
     html = client.get(reverse("sign-off-list")).content.decode()
     assert "Waiting words" in html
     assert "Not for this editor" not in html
+
+
+# -- the queue with its context, and the count in the navigation ---------------------------
+
+
+def test_each_waiting_update_links_to_its_action_plan_previous_update_and_history(client, setting):
+    action, plan = setting["action"], setting["plan"]
+    previous = ProgressUpdate.objects.get(action=action)
+    submit(client, setting["owner"], action)
+    client.force_login(setting["editor"])
+    response = client.get(reverse("sign-off-list"))
+    page = response.content.decode()
+    main = page[page.index("<main") : page.index("</main>")]
+    assert f'href="{plan.get_absolute_url()}"' in main
+    assert f'href="{action.get_absolute_url()}"' in main
+    assert f'href="{action.get_absolute_url()}#update-{previous.pk}"' in main
+    assert f'href="{action.get_absolute_url()}#timeline"' in main
+    assert "Update as at 1 January 2025" in main  # the previous update, named by its date
+    # The plan's title is not inside the heading: it is a caption before it.
+    heading = main[main.index('<h2 class="govuk-heading-m" id="waiting-') :]
+    heading = heading[: heading.index("</h2>")]
+    assert plan.title not in heading
+    assert f"Action {action.reference}: {action.title}" in heading
+    # The history anchor exists on the action's page.
+    assert 'id="timeline"' in client.get(action.get_absolute_url()).content.decode()
+
+
+def test_the_first_update_says_there_is_none_before_it(client, setting):
+    first = ActionFactory(
+        objective=setting["action"].objective, reference="1.2", owner=setting["owner"]
+    )
+    submit(client, setting["owner"], first)
+    client.force_login(setting["editor"])
+    page = client.get(reverse("sign-off-list")).content.decode()
+    assert "None: this is the first update." in page
+
+
+def test_an_objective_update_links_to_the_objective_and_its_updates(client, setting):
+    objective = setting["action"].objective
+    objective.owner = setting["owner"]
+    objective.save()
+    ProgressUpdate.objects.create(
+        objective=objective,
+        as_at=timezone.localdate(),
+        status="at_risk",
+        author=setting["owner"],
+        needs_sign_off=True,
+    )
+    client.force_login(setting["editor"])
+    page = client.get(reverse("sign-off-list")).content.decode()
+    assert f'href="{objective.get_absolute_url()}#updates"' in page
+    assert 'id="updates"' in client.get(objective.get_absolute_url()).content.decode()
+
+
+def test_the_sign_off_page_query_count_does_not_grow_with_the_queue(client, setting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan, owner, editor = setting["plan"], setting["owner"], setting["editor"]
+
+    def add(n):
+        for _ in range(n):
+            action = ActionFactory(objective=ObjectiveFactory(plan=plan), owner=owner)
+            ProgressUpdateFactory(action=action, as_at=datetime.date(2025, 1, 1))
+            ProgressUpdate.objects.create(
+                action=action,
+                as_at=timezone.localdate(),
+                status="on_track",
+                author=owner,
+                needs_sign_off=True,
+            )
+
+    def count():
+        client.force_login(editor)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("sign-off-list")).status_code == 200
+        return len(queries)
+
+    add(2)
+    few = count()
+    add(20)
+    assert count() == few
+
+
+def test_the_navigation_counts_the_updates_waiting_for_this_editor(client, setting):
+    submit(client, setting["owner"], setting["action"])
+    client.force_login(setting["editor"])
+    page = client.get(reverse("dashboard")).content.decode()
+    assert (
+        'Sign-off <span class="app-count">1<span class="govuk-visually-hidden"> waiting</span>'
+        in page
+    )
+    # Another plan's editor has nothing waiting: the entry, but no count.
+    other = user_with_role(roles.PLAN_EDITOR)
+    PlanFactory().editors.add(other)
+    client.force_login(other)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert reverse("sign-off-list") in page
+    assert 'class="app-count"' not in page
+
+
+def test_the_count_is_one_query(setting, django_assert_num_queries):
+    from improvement.permissions import user_roles
+    from improvement.sign_off_queue import waiting_count
+
+    editor = setting["editor"]
+    user_roles(editor)  # the roles are read once per request by every page anyway
+    with django_assert_num_queries(1):
+        assert waiting_count(editor) == 0
+
+
+def test_people_who_sign_nothing_off_have_no_sign_off_entry_and_no_page(client, setting):
+    owner_page = submit(client, setting["owner"], setting["action"])
+    assert owner_page.status_code == 302
+    lonely_editor = user_with_role(roles.PLAN_EDITOR)  # edits no plan
+    for user in (setting["owner"], user_with_role(roles.VIEWER), lonely_editor):
+        client.force_login(user)
+        page = client.get(reverse("dashboard")).content.decode()
+        assert reverse("sign-off-list") not in page, user
+        assert "Awaiting" not in client.get(reverse("sign-off-list")).content.decode()
+        update = ProgressUpdate.objects.filter(needs_sign_off=True).latest("id")
+        response = decide(client, user, update, "approved")
+        assert response.status_code in (403, 404)
+        assert not SignOff.objects.filter(update=update).exists()

@@ -91,3 +91,63 @@ def test_a_form_without_its_csrf_token_is_refused_in_the_service_look():
     page = _in_the_service_look(response, "Sorry, the form could not be sent")
     assert "accepts cookies" in page  # the likely causes, said plainly
     assert "CSRF verification failed" not in page
+
+
+# -- titles that say "Error:", and the refusal's way back ----------------------------------
+
+
+def _title(response) -> str:
+    page = response.content.decode()
+    return page[page.index("<title>") + 7 : page.index("</title>")]
+
+
+@pytest.mark.django_db
+def test_every_error_page_title_starts_with_error(client, settings):
+    action = ActionFactory()
+    client.force_login(user_with_role(roles.VIEWER))
+    assert _title(client.get("/plans/no-such-plan/")).startswith("Error: Page not found")
+    refused = client.get(f"/actions/{action.pk}/update/")
+    assert _title(refused).startswith("Error: You cannot do that")
+    assert _title(bad_request(RequestFactory().get("/"), exception=None)).startswith("Error: ")
+    assert _title(server_error(RequestFactory().get("/"))).startswith("Error: ")
+    csrf = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "x"})
+    assert _title(csrf).startswith("Error: Sorry, the form could not be sent")
+
+
+@pytest.mark.django_db
+def test_a_refusal_links_back_to_the_page_the_person_came_from(client):
+    action = ActionFactory()
+    client.force_login(user_with_role(roles.VIEWER))
+    came_from = f"http://testserver{action.get_absolute_url()}"
+    response = client.get(f"/actions/{action.pk}/update/", HTTP_REFERER=came_from)
+    assert response.status_code == 403
+    page = _in_the_service_look(response, "You cannot do that")
+    assert f'href="{came_from}">Go back to the page you were on' in page
+    assert "Sign out" in page  # the signed-in header and navigation
+    assert 'aria-label="Menu"' in page
+
+
+@pytest.mark.django_db
+def test_a_refusal_never_links_back_to_another_site(client):
+    action = ActionFactory()
+    client.force_login(user_with_role(roles.VIEWER))
+    response = client.get(
+        f"/actions/{action.pk}/update/", HTTP_REFERER="https://attacker.example/phish"
+    )
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "attacker.example" not in page
+    assert "Go to the start page" in page
+
+
+@pytest.mark.django_db
+def test_a_refusal_in_the_administration_is_in_the_service_look(client):
+    """The admin's own refusals (a history page is read-only) use the same page."""
+    from tests.factories import PlanFactory
+
+    plan = PlanFactory()
+    client.force_login(user_with_role(roles.ADMINISTRATOR))
+    history = plan.history.latest("history_id")
+    response = client.post(f"/admin/improvement/plan/{plan.pk}/history/{history.pk}/", {})
+    assert response.status_code == 403
+    _in_the_service_look(response, "You cannot do that")
