@@ -112,7 +112,8 @@ def prepare_worker_database(worker_id: str) -> None:
                 building.unlink(missing_ok=True)
                 _migrate_into(f"sqlite:///{building}")
                 building.rename(template)
-        shutil.copyfile(template, copy)
+            # Inside the lock: a run of other migrations (another checkout) replaces it.
+            shutil.copyfile(template, copy)
         test_settings["NAME"] = str(copy)
         return
 
