@@ -235,3 +235,59 @@ def test_a_reported_figure_is_judged_at_its_report_date():
 def test_a_new_measure_states_no_direction_until_told():
     measure = Measure.objects.create(plan=MeasureFactory().plan, name="Visits", unit="percent")
     assert measure.direction == "none"
+
+
+# -- the admin and the data-entry page --------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_admin_takes_a_target_as_the_plan_words_it(client, staff_user):
+    from django.urls import reverse
+
+    from tests.metrics.admin_forms import admin_form_data
+
+    measure = MeasureFactory(unit="count", baseline_value=D(30))
+    client.force_login(staff_user)
+    url = reverse("admin:metrics_measure_change", args=[measure.pk])
+    rows = {"targets": [{"kind": "final", "words": "10% increase", "set_on": ""}]}
+    response = client.post(url, admin_form_data(client.get(url), rows=rows))
+    assert response.status_code == 302
+    target = Target.objects.get(measure=measure)
+    assert (target.value, target.written, target.change_by, target.change) == (
+        None,
+        "10% increase",
+        "percent",
+        10,
+    )
+    assert target.due_date is None
+    assert target.resolved_value() == 33
+    # Shown again as written, and words it cannot read are refused next to the field.
+    page = client.get(url)
+    assert 'value="10% increase"' in page.content.decode()
+    rows = {"targets": [{"kind": "final", "words": "10% more", "set_on": ""}]}
+    response = client.post(url, admin_form_data(client.get(url), rows=rows))
+    assert response.status_code == 200
+    assert "Target “10% more” is not understood" in response.content.decode()
+    assert Target.objects.filter(measure=measure).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_figure_entered_on_its_page_can_be_dated_by_its_report(client):
+    from improvement import roles
+    from tests.factories import user_with_role
+
+    measure = MeasureFactory(unit="percent", direction="none")
+    Target.objects.create(measure=measure, value=80, due_date=None, set_on=None)
+    client.force_login(user_with_role(roles.ADMINISTRATOR))
+    response = client.post(
+        measure.get_absolute_url(),
+        {"period_end": "2025-03-31", "dated": "reported", "value": "70"},
+    )
+    assert response.status_code == 302
+    point = DataPoint.objects.get(measure=measure)
+    assert (point.period_end, point.dated) == (date(2025, 3, 31), "reported")
+    html = client.get(measure.get_absolute_url() + "?as_at=2025-06-30").content.decode()
+    assert "70.0% (reported 31 March 2025)" in html
+    assert "Direction not stated" in html
+    assert "80.0% no date" in html
+    assert "reported 31 Mar 2025" in html
