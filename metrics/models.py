@@ -20,8 +20,8 @@ from simple_history.models import HistoricalRecords
 
 from improvement.models.versioned import Versioned
 from improvement.text_limits import LONG_TEXT, text_validators
+from metrics.status import apply_change
 from metrics.units import Unit, format_value, tolerance_problem, value_problem
-from metrics.wording import apply_change
 
 #: Why a measure fed by the workforce returns takes no value typed in by hand.
 FED_BY_RETURNS = (

@@ -12,8 +12,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from metrics.models import DataPoint, Measure, Target
-from metrics.status import UNDATED, Aim, Assessment, Point, TargetRow, aim_for, assess
-from metrics.wording import apply_change
+from metrics.status import UNDATED, Aim, Assessment, Point, TargetRow, aim_for, apply_change, assess
 
 
 @dataclass

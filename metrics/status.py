@@ -151,6 +151,20 @@ class Assessment:
         return self.reason.split(":", 1)[0] if ":" in self.reason else self.reason.rstrip(".")
 
 
+def apply_change(baseline: Decimal, change_by: str, change: Decimal) -> Decimal:
+    """The number a change from the baseline comes to: 14 with a 10% increase
+    ("percent", 10) is 15.4; 40 halved ("factor", 0.5) is 20; 60% and +5 percentage
+    points ("amount", 5) is 65%."""
+    match change_by:
+        case "percent":
+            value = baseline * (1 + change / 100)
+        case "factor":
+            value = baseline * change
+        case _:
+            value = baseline + change
+    return value.quantize(_PLACES)
+
+
 def targets_known_at(targets: list[TargetRow], as_at: date) -> list[TargetRow]:
     """The targets agreed by `as_at` that no revision agreed by then has replaced."""
     known = [t for t in targets if t.set_on is None or t.set_on <= as_at]

@@ -24,9 +24,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from metrics.units import LIMITS, Unit, format_value
+from metrics.units import Unit, format_value
 
 NUMBER, CHANGE, TEXT = "number", "change", "text"
 # How a change is applied to the baseline (`Target.change_by`).
@@ -77,6 +77,17 @@ _FACTORS = {
     "tripled": Decimal(3),
 }
 _ALL = re.compile(r"(?:all|every|everyone|everybody)\b", re.IGNORECASE)
+# Words of movement: "10% more" is a change, not a level, and is not read as 10%.
+_MOVES = re.compile(
+    r"\b(?:more|less|fewer|increase\w*|decrease\w*|rise|fall|higher|lower|up|down|"
+    r"reduc\w*|improve\w*|cut|grow\w*|double\w*|halve\w*|by)\b",
+    re.IGNORECASE,
+)
+_BOUND = re.compile(
+    r"(?:at least|minimum(?: of)?|no (?:more|fewer|less) than|at most|maximum(?: of)?|"
+    r"up to|under|below|over|above)\s+(?P<n>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\b",
+    re.IGNORECASE,
+)
 
 
 def _number(text: str) -> Decimal:
@@ -189,47 +200,22 @@ def read_target(text: str, unit: str) -> TargetWords:
     change = _change(text, unit)
     if change is not None:
         return change
+    figures = re.findall(r"\d[\d,]*(?:\.\d+)?", text)
     if unit == Unit.PERCENT:
-        figures = re.findall(r"\d+(?:\.\d+)?", text)
-        if m := re.match(rf"{_SIZE}\s*%\s+of\b", text):
-            if len(figures) == 1:
-                return TargetWords(NUMBER, text, value=_number(m["n"]))
-        elif _ALL.match(text) and not figures:
+        # "100% of staff", "Sustainable 80% permanent social worker staff": the one
+        # percentage in the words; "all staff": 100.
+        if (
+            len(figures) == 1
+            and not _MOVES.search(text)
+            and (m := re.search(rf"(?<![\d.,]){_SIZE}\s*%", text))
+        ):
+            return TargetWords(NUMBER, text, value=_number(m["n"]))
+        if _ALL.match(text) and not figures:
             return TargetWords(NUMBER, text, value=Decimal(100))
+    elif len(figures) == 1 and (m := _BOUND.match(text)):
+        # "Minimum 4 per year", "no more than 14 children": the one figure, a bound.
+        return TargetWords(NUMBER, text, value=_number(m["n"]))
     raise TargetNotUnderstood(f"Target “{text}” is not understood: {NOT_UNDERSTOOD_FIX}.")
-
-
-def target_problem(words: TargetWords, unit: str, baseline: Decimal | None) -> str | None:
-    """Why a target read from words cannot be a target of the measure: its number is
-    beyond the unit, or its change takes the baseline beyond it."""
-    from metrics.units import value_problem
-
-    if words.kind == NUMBER and words.value is not None:
-        return value_problem(words.value, unit)
-    if words.kind == CHANGE and baseline is not None and unit in LIMITS:
-        value = apply_change(baseline, words.change_by, words.change)
-        problem = value_problem(value, unit)
-        if problem:
-            return (
-                f"From the baseline of {format_value(baseline, unit)}, “{words.written}” "
-                f"would be {format_value(value, unit)}. {problem}"
-            )
-    return None
-
-
-def apply_change(baseline: Decimal, change_by: str, change: Decimal) -> Decimal:
-    """The number a change from the baseline comes to: 14 and a 10% increase is 15.4."""
-    try:
-        match change_by:
-            case "percent":
-                value = baseline * (1 + change / 100)
-            case "factor":
-                value = baseline * change
-            case _:
-                value = baseline + change
-        return value.quantize(_PLACES)
-    except InvalidOperation:
-        return baseline
 
 
 def words_out(*, value, value_high, written, change_by) -> str | int | float | Decimal:

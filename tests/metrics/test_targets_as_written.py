@@ -38,6 +38,26 @@ READ = [
     ("1:3", "ratio", NUMBER, "0.3333", "", None, "1:3"),
     ("all staff", "percent", NUMBER, "100", "", None, "all staff"),
     ("100% of staff", "percent", NUMBER, "100", "", None, "100% of staff"),
+    # As the seed plans word them: the one figure in the words.
+    (
+        "Sustainable 80% permanent social worker staff",
+        "percent",
+        NUMBER,
+        "80",
+        "",
+        None,
+        "Sustainable 80% permanent social worker staff",
+    ),
+    ("Minimum 4 per year", "count", NUMBER, "4", "", None, "Minimum 4 per year"),
+    (
+        "no more than 14 children",
+        "ratio",
+        NUMBER,
+        "14",
+        "",
+        None,
+        "no more than 14 children",
+    ),
     ("10% increase", "percent", CHANGE, None, "percent", "10", "10% increase"),
     ("a 10% decrease", "count", CHANGE, None, "percent", "-10", "a 10% decrease"),
     ("reduce by 60%", "money", CHANGE, None, "percent", "-60", "reduce by 60%"),
@@ -74,6 +94,9 @@ REFUSED = [
     ("150% decrease", "count", "nothing can fall by more than 100%"),
     # Two figures in one target: neither is taken for the whole target.
     ("80% good or better and no more than 5% inadequate", "percent", "is not understood"),
+    ("95% within 45 days", "percent", "is not understood"),
+    ("Review by 2017", "count", "is not understood"),
+    ("Average caseloads at 16 children", "ratio", "is not understood"),
     ("", "percent", "The target is empty"),
     ('""', "percent", "The target in quotes is empty"),
 ]
