@@ -314,3 +314,76 @@ def test_a_figure_entered_on_its_page_can_be_dated_by_its_report(client):
     assert "Direction not stated" in html
     assert "80.0% no date" in html
     assert "reported 31 Mar 2025" in html
+
+
+# -- query counts: targets as written cost no query per measure or per target --------------
+
+
+def _written_measures(plan, n):
+    for i in range(n):
+        measure = MeasureFactory(plan=plan, name=f"Measure {i:03d}", baseline_value=D(40))
+        Target.objects.create(
+            measure=measure, written="10% increase", change_by="percent", change=10, set_on=None
+        )
+        Target.objects.create(
+            measure=measure,
+            kind="interim",
+            written="a plan in place",
+            due_date=date(2024, 12, 31),
+            set_on=None,
+        )
+        DataPointFactory(measure=measure, period_end=date(2025, 3, 31), value=41, dated="reported")
+
+
+@pytest.mark.django_db
+def test_the_measure_list_and_plan_page_count_the_same_queries_for_5_or_50_measures(signed_in):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from tests.factories import ObjectiveFactory, PlanFactory
+
+    counts = []
+    for n in (5, 50):
+        plan = PlanFactory()
+        objective = ObjectiveFactory(plan=plan, reference="1")
+        _written_measures(plan, n)
+        for measure in plan.measures.all():
+            measure.objectives.add(objective)
+        pages = []
+        for url in (reverse("measure-list") + "?as_at=2025-06-30", plan.get_absolute_url()):
+            with CaptureQueriesContext(connection) as captured:
+                response = signed_in.get(url)
+            assert response.status_code == 200
+            assert "44.0% (10% increase)" in response.content.decode()
+            pages.append(len(captured))
+        counts.append(pages)
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_a_measure_page_counts_the_same_queries_for_5_or_50_targets(signed_in):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n in (5, 50):
+        measure = MeasureFactory(baseline_value=D(40))
+        for i in range(n):
+            Target.objects.create(
+                measure=measure,
+                kind="interim",
+                written="10% increase",
+                change_by="percent",
+                change=10,
+                due_date=date(2020 + i, 3, 31),
+                set_on=None,
+            )
+            DataPointFactory(
+                measure=measure, period_end=date(2020 + i, 3, 31), value=41, dated="reported"
+            )
+        with CaptureQueriesContext(connection) as captured:
+            response = signed_in.get(measure.get_absolute_url() + "?as_at=2025-06-30")
+        assert response.status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
