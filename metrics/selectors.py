@@ -66,6 +66,7 @@ def target_row(target: Target, baseline: Decimal | None = None) -> TargetRow:
         replaces_id=target.replaces_id,
         written=target.written,
         change_by=target.change_by,
+        change=target.change,
     )
 
 

@@ -83,6 +83,15 @@ class TargetRow:
     replaces_id: int | None = None
     written: str = ""  # the plan's words ("10% increase", "7:10", "all staff")
     change_by: str = ""  # "percent", "factor", "amount": a change from the baseline
+    change: Decimal | None = None  # its size: -10 for a 10% decrease, 0.5 for halve
+
+    @property
+    def heading(self) -> str:
+        """Which way a change from the baseline goes ("higher", "lower"; "" if none)."""
+        if not self.change_by or self.change is None:
+            return ""
+        pivot = 1 if self.change_by == "factor" else 0
+        return "higher" if self.change > pivot else "lower" if self.change < pivot else ""
 
     @property
     def due(self) -> date:
@@ -357,10 +366,17 @@ def assess(
         )
     aim_words = _aim_words(aim, unit, direction)
     if direction == NONE:
+        hint = (
+            f" Its target “{target.written}” aims {target.heading}: say on the measure "
+            f"that {target.heading} is better to colour it."
+            if target.heading
+            else ""
+        )
         return Assessment(
             None,
             f"Direction not stated: the measure does not say whether a higher or a lower "
-            f"value is better, so {shown} is shown beside the {aim_words} without a colour.",
+            f"value is better, so {shown} is shown beside the {aim_words} without a "
+            f"colour.{hint}",
             **common,
         )
     gap = shortfall(latest.value, aim, direction)

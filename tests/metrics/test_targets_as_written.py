@@ -180,6 +180,15 @@ def test_a_measure_whose_direction_is_not_stated_has_no_colour():
     assert result.note == "Direction not stated"
 
 
+def test_with_no_direction_a_change_says_which_way_it_aims_but_gives_no_colour():
+    target = row("20", written="halve", change_by="factor", change=D("0.5"))
+    result = judge([Point(date(2025, 3, 31), D(30))], [target], direction="none")
+    assert result.status is None
+    assert result.reason.endswith(
+        "Its target “halve” aims lower: say on the measure that lower is better to colour it."
+    )
+
+
 def test_the_words_of_a_target_show_with_the_number_they_come_to():
     assert target_words(row("15.4", written="10% increase", change_by="percent"), "percent") == (
         "15.4% (10% increase) by 31 March 2026"
