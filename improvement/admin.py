@@ -389,7 +389,10 @@ def _scoped_choices(field_name: str, user):
 class StatusKeyInline(admin.TabularInline):
     model = StatusKeyEntry
     extra = 0
-    verbose_name_plural = "Status key (the plan's own label for each status)"
+    verbose_name_plural = (
+        "Status key (the plan's own labels; several may mean one status, and the first "
+        "in order is the one shown for it)"
+    )
 
 
 class SectionInline(VersionedAdmin, admin.TabularInline):
@@ -734,7 +737,18 @@ class ActionAdmin(VersionedAdmin, PlanScoped, HistoryAdmin):
     autocomplete_fields = ["owner", "objective", "delegates"]
     inlines = [MilestoneInline, UpdateInline]
     fieldsets = [
-        (None, {"fields": ["objective", "reference", "title", "source_reference"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "objective",
+                    "reference",
+                    "reference_numbered",
+                    "title",
+                    "source_reference",
+                ]
+            },
+        ),
         (
             "Who and when",
             {"fields": ["owner", "delegates", "responsible", "timescale", "due_date"]},

@@ -31,6 +31,7 @@ from improvement.models import (
     StatusKeyEntry,
 )
 from improvement.periods import generate_periods
+from improvement.references import numbered_reference
 from improvement.status import Status
 from metrics.models import DataPoint, Measure, Target
 
@@ -66,6 +67,7 @@ OBJECTIVE_FIELDS = {
 }
 ACTION_FIELDS = {
     "reference",
+    "reference_numbered",
     "title",
     "source_reference",
     "benefit",
@@ -92,7 +94,7 @@ MEASURE_FIELDS = {
 TARGET_FIELDS = {"kind", "value", "value_high", "due_date", "set_on", "reason"}
 DATA_FIELDS = {"period_end", "value", "text", "note"}
 AREA_FIELDS = {"description", "timescale", "due_date"}
-KEY_FIELDS = {"label", "description"}
+KEY_FIELDS = {"label", "description", "phrase"}
 
 
 class PlanFileError(Exception):
@@ -185,28 +187,9 @@ class _Loader:
         if not self.save(plan, "plan"):
             return None
 
-        key = doc.get("status_key") or {}
-        if not isinstance(key, dict):
-            self.error("plan.status_key", "expected a mapping of status to label")
-            key = {}
-        for status, entry in key.items():
-            path = f"plan.status_key.{status}"
-            if status not in Status.values:
-                self.error(
-                    path, f"unknown status {status!r} (use one of {', '.join(Status.values)})"
-                )
-                continue
-            entry = self.mapping(entry, path, KEY_FIELDS)
-            if entry is not None:
-                self.save(
-                    StatusKeyEntry(
-                        plan=plan,
-                        status=status,
-                        label=self.text(entry.get("label")),
-                        description=self.text(entry.get("description")),
-                    ),
-                    path,
-                )
+        self.status_key(plan, doc.get("status_key"))
+        self.taken_objectives = _written_references(doc)
+        self.objective_place = 0
 
         for i, objective in self.items(doc.get("objectives"), "plan.objectives"):
             self.objective(plan, None, objective, f"objectives[{i}]")
@@ -223,6 +206,47 @@ class _Loader:
         for i, measure in self.items(doc.get("measures"), "plan.measures"):
             self.measure(plan, measure, f"measures[{i}]")
         return plan
+
+    def status_key(self, plan: Plan, key: Any) -> None:
+        """The plan's key: a mapping of each status to its one label (older files), or
+        a list of labels in the plan's order, several of which may mean one status."""
+        if not key:
+            return
+        if isinstance(key, dict):
+            listed = [(f"plan.status_key.{status}", status, entry) for status, entry in key.items()]
+        elif isinstance(key, list):
+            listed = [
+                (
+                    f"plan.status_key[{i}]",
+                    entry.get("status") if isinstance(entry, dict) else None,
+                    entry,
+                )
+                for i, entry in enumerate(key)
+            ]
+        else:
+            self.error("plan.status_key", "expected a list of labels (or a mapping of status)")
+            return
+        for position, (path, status, entry) in enumerate(listed, start=1):
+            allowed = KEY_FIELDS | ({"status"} if isinstance(key, list) else set())
+            entry = self.mapping(entry, path, allowed)
+            if entry is None:
+                continue
+            if status not in Status.values:
+                self.error(
+                    path, f"unknown status {status!r} (use one of {', '.join(Status.values)})"
+                )
+                continue
+            self.save(
+                StatusKeyEntry(
+                    plan=plan,
+                    status=status,
+                    label=self.text(entry.get("label")),
+                    description=self.text(entry.get("description")),
+                    phrase=self.text(entry.get("phrase")),
+                    position=position,
+                ),
+                path,
+            )
 
     def measure(self, plan: Plan, doc: Any, path: str) -> None:
         doc = self.mapping(doc, path, MEASURE_FIELDS)
@@ -311,12 +335,18 @@ class _Loader:
         doc = self.mapping(doc, path, OBJECTIVE_FIELDS)
         if doc is None:
             return
+        self.objective_place += 1
         reference = str(doc.get("reference") or "")
-        path = f"{path} (objective {reference})" if reference else path
+        numbered = not reference
+        if numbered:
+            reference = numbered_reference(self.objective_place, self.taken_objectives)
+            self.taken_objectives.add(reference)
+        path = f"{path} (objective {reference})"
         objective = Objective(
             plan=plan,
             section=section,
             reference=reference,
+            reference_numbered=numbered,
             title=self.text(doc.get("title")),
             description=self.text(doc.get("description")),
             source_reference=self.text(doc.get("source_reference")),
@@ -324,7 +354,17 @@ class _Loader:
         )
         if not self.save(objective, path):
             return
-        for i, action in self.items(doc.get("actions"), f"{path}.actions"):
+        actions = doc.get("actions")
+        taken = {
+            str(a["reference"])
+            for a in (actions or [])
+            if isinstance(a, dict) and a.get("reference")
+        }
+        for i, action in self.items(actions, f"{path}.actions"):
+            if isinstance(action, dict) and not action.get("reference"):
+                action = {**action, "reference": numbered_reference(i + 1, taken, reference)}
+                taken.add(action["reference"])
+                action["reference_numbered"] = True
             self.action(plan, objective, action, f"{path}.actions[{i}]")
         for i, update in self.items(doc.get("updates"), f"{path}.updates"):
             self.update(update, f"{path}.updates[{i}]", objective=objective)
@@ -338,6 +378,7 @@ class _Loader:
         action = Action(
             objective=objective,
             reference=reference,
+            reference_numbered=bool(doc.get("reference_numbered")),
             title=self.text(doc.get("title")),
             source_reference=self.text(doc.get("source_reference")),
             benefit=self.text(doc.get("benefit")),
@@ -401,6 +442,16 @@ class _Loader:
                     ),
                     apath,
                 )
+
+
+def _written_references(doc: dict) -> set[str]:
+    """The objective references the file writes, so a number the loader gives an
+    objective without one never takes a written one."""
+    objectives = list(doc.get("objectives") or [])
+    for section in doc.get("sections") or []:
+        if isinstance(section, dict):
+            objectives += list(section.get("objectives") or [])
+    return {str(o["reference"]) for o in objectives if isinstance(o, dict) and o.get("reference")}
 
 
 def _delete_plan(plan: Plan) -> None:

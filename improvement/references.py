@@ -1,4 +1,5 @@
-"""Natural ordering of references as people write them.
+"""References as people write them: their natural order, and the number the tracker
+gives a row the plan leaves without one.
 
 "1.2" sorts before "1.10", "Objective Two" after "Objective One", "A.1" after "7".
 The key is stored beside the reference (`sort_key`) so the database can order by it.
@@ -8,6 +9,7 @@ that ignore punctuation.
 """
 
 import re
+from collections.abc import Callable, Container
 
 _WORDS = [
     "zero",
@@ -83,3 +85,22 @@ def natural_key(reference: str) -> str:
         parts.append(str(min(number, 10**WIDTH - 1)).zfill(WIDTH))
         i += 1
     return ".".join(parts)[:255]
+
+
+# An objective referred to by a number ("1", "2.3") numbers its actions under it (1.1,
+# 1.2); one referred to in words ("Objective One", "A") numbers them 1, 2.
+NUMBERED_PARENT = re.compile(r"\d+(\.\d+)*")
+
+
+def numbered_reference(
+    place: int, taken: Container[str] | Callable[[str], bool], parent: str = ""
+) -> str:
+    """The reference the tracker gives something the plan leaves without one: its place
+    in the document (the third objective is "3"; the second action of objective 1 is
+    "1.2", of "Objective One" "2"), or the next number on that is not `taken`."""
+    is_taken = taken if callable(taken) else taken.__contains__
+    prefix = f"{parent}." if parent and NUMBERED_PARENT.fullmatch(parent) else ""
+    number = max(place, 1)
+    while is_taken(f"{prefix}{number}"):
+        number += 1
+    return f"{prefix}{number}"

@@ -1,8 +1,11 @@
 """The one status vocabulary every plan shares, so roll-ups compare across plans.
 
-Each plan shows these five statuses with its own labels (its "key"); the code, the
-database and the roll-up only ever see the values below. "Overdue" is not a status:
-it is derived from the due date (see `improvement.rollup.is_overdue`).
+Each plan shows these five statuses with its own labels (its "key"), several of which may
+mean the same status ("Green" and "On target"); the code, the database and the roll-up
+only ever see the values below. Where a plan names a standard status in its own words it
+uses its first label for it, unless an update recorded the label it was given in.
+"Overdue" is not a status: it is derived from the due date (see
+`improvement.rollup.is_overdue`).
 
 "Not enough updates" is a status only a roll-up reaches (too few of the children are
 rated to say anything): a `Verdict`, deliberately not a `Status`, so no update, form,
@@ -97,6 +100,13 @@ def status_word(status: "str | Status | Verdict | None", labels: dict | None = N
     if status is None:
         return NO_STATUS
     return labels.get(status, status.label) if labels else status.label
+
+
+def status_match_key(text: str) -> str:
+    """How a status written in a document or workbook is compared with a plan's labels
+    and the standard words: case, surrounding and repeated spaces (and the underscore of
+    a stored code) ignored, so " on  track " is "On track" and "ACHIEVED" is "Achieved"."""
+    return " ".join(str(text).replace("_", " ").split()).casefold()
 
 
 def status_style(status) -> str:

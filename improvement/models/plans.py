@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from improvement.status import DISPLAY_ORDER, RollupRule, Status
+from improvement.status import DISPLAY_ORDER, RollupRule, Status, status_match_key
 from improvement.text_limits import LONG_TEXT, text_validators
 
 from .versioned import Versioned
@@ -205,23 +206,69 @@ class Plan(Versioned):
     def objective_term_plural(self) -> str:
         return f"{self.objective_term}s"
 
-    def key(self) -> list["KeyEntry"]:
-        """The plan's status key: each status with this plan's label and description.
+    def key_entries(self) -> list["StatusKeyEntry"]:
+        """Every label of the plan's key, in key order: by standard status (the order
+        keys and legends use), then by the label's own order within it.
 
-        Reads `status_key` through the prefetch cache when the caller prefetched it.
-        """
-        own = {entry.status: entry for entry in self.status_key.all()}
-        return [
-            KeyEntry(
-                status=status,
-                label=own[status].label if status in own else status.label,
-                description=own[status].description if status in own else "",
+        Reads `status_key` through the prefetch cache when the caller prefetched it."""
+        rank = {status: i for i, status in enumerate(DISPLAY_ORDER)}
+        return sorted(
+            self.status_key.all(),
+            key=lambda e: (rank.get(e.status, len(rank)), e.position, e.pk or 0),
+        )
+
+    def first_entries(self) -> dict[Status, "StatusKeyEntry"]:
+        """The first label (in order) of each standard status the plan labels: the one
+        shown wherever the plan names a standard status in its own words."""
+        first: dict[Status, StatusKeyEntry] = {}
+        for entry in self.key_entries():
+            first.setdefault(Status(entry.status), entry)
+        return first
+
+    def key(self) -> list["KeyEntry"]:
+        """The plan's status key: each standard status with the label this plan shows for
+        it (its first label in order), what it means, and any other labels the plan
+        writes for the same status ("On target" beside "Green")."""
+        own: dict[Status, list[StatusKeyEntry]] = {}
+        for entry in self.key_entries():
+            own.setdefault(Status(entry.status), []).append(entry)
+        key = []
+        for status in DISPLAY_ORDER:
+            entries = own.get(status, [])
+            first = entries[0] if entries else None
+            key.append(
+                KeyEntry(
+                    status=status,
+                    label=first.label if first else status.label,
+                    description=first.description if first else "",
+                    also=tuple(AlsoLabel(e.label, e.description) for e in entries[1:]),
+                )
             )
-            for status in DISPLAY_ORDER
-        ]
+        return key
 
     def labels(self) -> dict[Status, str]:
+        """Standard status -> the label this plan shows for it (the first in order)."""
         return {entry.status: entry.label for entry in self.key()}
+
+    def status_words(self) -> dict[str, "StatusKeyEntry | Status"]:
+        """Every word that names a status in this plan, matched case- and
+        space-insensitively (`status_match_key`): each of its labels, then the
+        standard words and codes where no label of the plan already claims them."""
+        words: dict[str, StatusKeyEntry | Status] = {}
+        for entry in self.key_entries():
+            words.setdefault(status_match_key(entry.label), entry)
+        for status in Status:
+            words.setdefault(status_match_key(status.label), status)
+            words.setdefault(status_match_key(status.value), status)
+        return words
+
+
+@dataclass(frozen=True, slots=True)
+class AlsoLabel:
+    """Another label a plan writes for a standard status, beside the one it shows."""
+
+    label: str
+    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,10 +276,23 @@ class KeyEntry:
     status: Status
     label: str
     description: str
+    also: tuple[AlsoLabel, ...] = ()
+
+    @property
+    def also_labels(self) -> str:
+        """ "On target, Ongoing": the other labels, for a key's "also written" note."""
+        return ", ".join(a.label for a in self.also)
 
 
 class StatusKeyEntry(models.Model):
-    """What one plan calls one status ("Objective met", "Green") and what it means there."""
+    """One label of a plan's key ("Objective met", "Green", "Achieved"), the standard
+    status it means, what it means there, and its order.
+
+    A plan may have several labels for one standard status ("Green" and "On target"
+    both mean on track); the first in order is the one shown for that status wherever
+    the plan's own words are used (pages, reports, exports), unless an update recorded
+    another (`ProgressUpdate.status_label`). Labels are unique in a plan whatever their
+    case and spacing, since that is how a status written in a document is matched."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="status_key")
     status = models.CharField(max_length=20, choices=Status.choices)
@@ -249,24 +309,43 @@ class StatusKeyEntry(models.Model):
         "standard phrase.",
         validators=text_validators(),
     )
+    position = models.PositiveSmallIntegerField(
+        "order",
+        default=0,
+        help_text="Labels of the same status are listed in this order; the first is the one "
+        "shown for the status.",
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = "status key entry"
         verbose_name_plural = "status key"
+        ordering = ["plan", "position", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "status"],
-                name="status_key_one_label_per_status",
-                violation_error_message="This plan already has a label for that status.",
+                Lower("label"),
+                "plan",
+                name="status_key_label_unique_in_plan",
+                violation_error_message="This plan already has that label in its key.",
             ),
             models.CheckConstraint(
                 name="status_key_status_valid", condition=Q(status__in=Status.values)
             ),
+            models.CheckConstraint(name="status_key_label_not_blank", condition=~Q(label="")),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()}: {self.label}"
+
+    def clean(self) -> None:
+        # Spaces are not part of a label: " on  track " is matched as "on track", so it
+        # is stored so, and two labels that differ only in spacing are one label.
+        self.label = " ".join(self.label.split())
+        super().clean()
+
+    def save(self, *args, **kwargs):
+        self.label = " ".join(self.label.split())
+        super().save(*args, **kwargs)
 
 
 class Section(Versioned):

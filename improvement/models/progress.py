@@ -80,6 +80,17 @@ class ProgressUpdate(models.Model):
         blank=True,
         help_text="Leave blank only where the source report gives no status.",
     )
+    # The plan's own label the update was given in ("Achieved" where the plan also says
+    # "Complete"), so that it is shown as written; blank: the plan's first label for
+    # its status. The standard `status` is what every roll-up and count uses.
+    status_label = models.CharField(
+        "status as written",
+        max_length=80,
+        blank=True,
+        help_text="The plan's label the status was given in. Blank: the plan's first "
+        "label for the status.",
+        validators=text_validators(),
+    )
     narrative = models.TextField(
         "progress", blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT)
     )
@@ -132,6 +143,11 @@ class ProgressUpdate(models.Model):
             models.CheckConstraint(
                 name="update_status_valid", condition=Q(status__in=[*Status.values, ""])
             ),
+            models.CheckConstraint(
+                name="update_status_label_needs_status",
+                condition=Q(status_label="") | ~Q(status=""),
+                violation_error_message="A status label needs a status.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -172,6 +188,15 @@ class ProgressUpdate(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Progress updates are append-only and cannot be deleted.")
+
+    def status_word(self, labels: dict | None = None) -> str:
+        """The update's status in the plan's words: the label it was given in, else the
+        plan's first label for its status (`labels`, from `Plan.labels()`)."""
+        from improvement.status import status_word
+
+        if self.status and self.status_label:
+            return self.status_label
+        return status_word(self.status, labels)
 
     @property
     def subject(self) -> Action | Objective | None:

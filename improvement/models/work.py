@@ -25,8 +25,15 @@ class Objective(Versioned):
     )
     reference = models.CharField(
         max_length=50,
-        help_text='As written: "1", "27", "Objective Six".',
+        help_text='As written: "1", "27", "Objective Six". Where the plan gives none, the '
+        "tracker numbers it in document order.",
         validators=text_validators(),
+    )
+    reference_numbered = models.BooleanField(
+        "reference numbered by the tracker",
+        default=False,
+        help_text="The plan gives no reference for it: the tracker numbered it in "
+        "document order. Exports keep the number and say so.",
     )
     sort_key = models.CharField(max_length=255, editable=False, db_index=True)
     title = models.CharField(max_length=300, blank=True, validators=text_validators())
@@ -107,6 +114,12 @@ class Action(Versioned):
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
     reference = models.CharField(
         max_length=50, help_text='As written: "1.1".', validators=text_validators()
+    )
+    reference_numbered = models.BooleanField(
+        "reference numbered by the tracker",
+        default=False,
+        help_text="The plan gives no reference for it: the tracker numbered it in "
+        "document order. Exports keep the number and say so.",
     )
     sort_key = models.CharField(max_length=255, editable=False, db_index=True)
     title = models.TextField(max_length=ACTION_TITLE, validators=text_validators(ACTION_TITLE))

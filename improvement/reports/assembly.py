@@ -44,7 +44,7 @@ its colour in `improvement.status.COLOURS`), nothing in the formats.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -695,7 +695,7 @@ def _action(a: ActionState, labels: dict) -> ReportAction:
                 [action.timescale, f"due {action.due_date:{DAY}}" if action.due_date else ""],
             )
         ),
-        status=report_status(a.status, labels),
+        status=report_status(a.status, _as_written(labels, update, a.status)),
         overdue=a.overdue,
         progress=update.narrative if update else "",
         evidence=list(update.evidence) if update else [],
@@ -707,6 +707,16 @@ def _action(a: ActionState, labels: dict) -> ReportAction:
         due_date=action.due_date,
         correction=bool(update and update.correction),
     )
+
+
+def _as_written(labels: dict, update, status) -> dict:
+    """The plan's labels, with the one the latest update was given in ("Achieved" where
+    the plan also says "Complete") for the status it gives, so the report says what the
+    council wrote."""
+    written = getattr(update, "status_label", "") if update is not None else ""
+    if written and status and update.status == status:
+        return {**labels, status: written}
+    return labels
 
 
 def _objective(
@@ -729,7 +739,13 @@ def _objective(
             else f"The assessment as at {state.assessed_on:{DAY}}."
             + (" It is stale." if state.assessed_stale else "")
         ),
-        assessed=report_status(state.assessed, labels) if state.assessed else None,
+        assessed=(
+            report_status(
+                state.assessed, _as_written(labels, state.assessed_update, state.assessed)
+            )
+            if state.assessed
+            else None
+        ),
         assessed_on=state.assessed_update.as_at if state.assessed_update else None,
         assessment_kinder=state.assessment_kinder,
         success_measures=_paragraphs(objective.success_measures),
@@ -816,7 +832,22 @@ def _summary_row(objective: ReportObjective, columns: list[ReportStatus]) -> Sum
 
 
 def _key_entries(plan: Plan) -> dict:
-    return {entry.status: entry for entry in plan.status_key.all()}
+    # Where the plan has several labels for a status, its first (in order) speaks for it.
+    return plan.first_entries()
+
+
+def _with_other_labels(lines: dict, plan: Plan) -> dict:
+    """The key's lines, each saying the other labels the plan writes for its status
+    ("Also written “Achieved”."), since an action shows the label its update used."""
+    for entry in plan.key():
+        line = lines.get(entry.status)
+        if line is None or not entry.also:
+            continue
+        also = "; ".join(
+            f"“{a.label}”" + (f" ({a.description})" if a.description else "") for a in entry.also
+        )
+        lines[entry.status] = replace(line, meaning=f"{line.meaning} Also written {also}.".strip())
+    return lines
 
 
 def _in_order(codes: set[str], lines: dict) -> list[ReportStatus]:
@@ -842,7 +873,7 @@ def progress_report(plan: Plan, as_at: date, cover: dict | None = None) -> Progr
         "areas_for_development",
     )
     labels = plan.labels()
-    lines = standard_key(labels, _key_entries(plan))
+    lines = _with_other_labels(standard_key(labels, _key_entries(plan)), plan)
     measures = [
         _measure(m, labels, as_at)
         for m in measure_states(plan.measures.prefetch_related("objectives"), as_at)

@@ -27,6 +27,18 @@ def status_tag(status, labels=None, compared=False) -> SafeString:
     )
 
 
+@register.simple_tag
+def update_status_tag(update, labels=None) -> SafeString:
+    """An update's status badge in the label it was given in ("Achieved" where the plan
+    also says "Complete"), else the plan's first label for its status."""
+    status = as_status(update.status)
+    return format_html(
+        '<strong class="app-status app-status--{}">{}</strong>',
+        _style(status),
+        update.status_word(labels),
+    )
+
+
 @register.filter
 def status_colour(status):
     """The style word for a status: its colour, "none" for no status, "not-enough" for

@@ -68,8 +68,9 @@ FORMATS = {
     NUMBER: "A number without its unit: 14 for 14%, 41000 for £41,000. Never a formula.",
     WHOLE: "A whole number.",
     YES_NO: "Yes or No.",
-    STATUS: "One of the plan's own status labels (see the Plan sheet) or the standard "
-    "words: Complete, On track, At risk, Off track, Not started. Blank: no status given.",
+    STATUS: "One of the plan's own status labels (see the Status key sheet) or the "
+    "standard words: Complete, On track, At risk, Off track, Not started; case and spaces "
+    "do not matter. Blank: no status given.",
     USER: "The user name someone signs in to the tracker with; they must already exist.",
     USERS: "User names separated by commas; each must already exist.",
     REFERENCES: "References separated by commas: 1, 2.",
@@ -100,6 +101,9 @@ class Column:
     choices: tuple[tuple[str, str], ...] = ()
     default: object = None  # what a blank cell means where it is not "empty"
     format_note: str = ""
+    # Read from older workbooks, never written: the Plan sheet's one label a status
+    # (the Status key sheet replaced it).
+    legacy: bool = False
 
     @property
     def format(self) -> str:
@@ -140,9 +144,12 @@ def _key_columns() -> tuple[Column, ...]:
                 f"{status.label} label",
                 TEXT,
                 False,
-                f"What this plan calls “{status.label}” (its status key). Blank: “{status.label}”.",
+                f"Older workbooks: what this plan calls “{status.label}”. The Status key "
+                "sheet now holds every label; a row here makes it the first label for "
+                f"{status.label}.",
                 examples.get(status, ""),
                 field=f"key:{status.value}:label",
+                legacy=True,
             )
         )
         columns.append(
@@ -150,9 +157,10 @@ def _key_columns() -> tuple[Column, ...]:
                 f"{status.label} meaning",
                 TEXT,
                 False,
-                f"What “{status.label}” means in this plan. Needs a label.",
+                f"Older workbooks: what “{status.label}” means in this plan. Needs a label.",
                 "",
                 field=f"key:{status.value}:description",
+                legacy=True,
             )
         )
     return tuple(columns)
@@ -311,6 +319,44 @@ PLAN = Sheet(
     fields=True,
 )
 
+STATUS_KEY = Sheet(
+    "Status key",
+    "one row per label the plan uses for a status, in the plan's order. Several labels "
+    "may mean the same standard status (Green and On target both mean On track); the "
+    "first of them is the one shown for that status. A label in the tracker but not on "
+    "the sheet is kept",
+    (
+        Column(
+            "Label",
+            TEXT,
+            True,
+            "The word the plan uses, as written; unique in the plan whatever its case. "
+            "Statuses on the Updates sheet are matched to it ignoring case and spaces.",
+            "Achieved",
+            "label",
+        ),
+        Column(
+            "Status",
+            CHOICE,
+            True,
+            "The standard status it means, so that plans compare and roll up.",
+            "Complete",
+            "status",
+            choices=tuple(Status.choices),
+        ),
+        Column("Meaning", TEXT, False, "What it means in this plan.", "", "description"),
+        Column(
+            "Summary phrase",
+            TEXT,
+            False,
+            "How a report's summary counts it, written for several: have been completed, "
+            "are progressing. Blank: a standard phrase.",
+            "have been achieved",
+            "phrase",
+        ),
+    ),
+)
+
 SECTIONS = Sheet(
     "Sections",
     "one row per section heading, in the order the plan gives them",
@@ -338,6 +384,11 @@ _ACTION_REF = Column(
 )
 _TEXT_REFERENCE_NOTE = "Format the column as text, so that Excel keeps 1.10 as written."
 
+_NUMBERED = (
+    "Yes: the plan gives no reference and the tracker numbered it (exports say so). "
+    "Blank: No, or what the tracker has where the column is left out."
+)
+
 OBJECTIVES = Sheet(
     "Objectives",
     "one row per objective (outcome, requirement, theme)",
@@ -345,8 +396,11 @@ OBJECTIVES = Sheet(
         Column(
             "Reference",
             TEXT,
-            True,
-            "As written; unique in the plan.",
+            False,
+            "As written (1, 27, Objective Six, A); unique in the plan. Blank where the plan "
+            "gives none: the tracker numbers it by its place on the sheet (the third "
+            "objective is 3, or the next number free), and other sheets refer to it by "
+            "that number.",
             "1",
             "reference",
             format_note=_TEXT_REFERENCE_NOTE,
@@ -382,6 +436,7 @@ OBJECTIVES = Sheet(
             "Success measures", TEXT, False, "Success measures as written.", "", "success_measures"
         ),
         Column("Owner", USER, False, "Who owns it in the tracker.", "jsmith", "owner"),
+        Column("Reference numbered", YES_NO, False, _NUMBERED, "No"),
     ),
 )
 
@@ -393,8 +448,10 @@ ACTIONS = Sheet(
         Column(
             "Reference",
             TEXT,
-            True,
-            "As written; unique within its objective.",
+            False,
+            "As written (1.1, A); unique within its objective. Blank where the plan gives "
+            "none: the tracker numbers it by its place among its objective's actions "
+            "(1.1, 1.2 under objective 1; 1, 2 under an objective called in words).",
             "1.1",
             "reference",
             format_note=_TEXT_REFERENCE_NOTE,
@@ -444,6 +501,7 @@ ACTIONS = Sheet(
             "due_date",
             aliases=DUE_MONTH_ALIASES,
         ),
+        Column("Reference numbered", YES_NO, False, _NUMBERED, "No"),
     ),
 )
 
@@ -705,6 +763,7 @@ DATA = Sheet(
 
 SHEETS: tuple[Sheet, ...] = (
     PLAN,
+    STATUS_KEY,
     SECTIONS,
     OBJECTIVES,
     ACTIONS,
@@ -716,6 +775,9 @@ SHEETS: tuple[Sheet, ...] = (
     DATA,
 )
 README = "Read me"
+# A hidden sheet of the values the drop-down lists offer (the plan's status labels,
+# its people): written with a workbook, ignored when one is read.
+LISTS = "Lists"
 FIELD_HEADINGS = ("Field", "Value")
 
 
@@ -726,6 +788,11 @@ def sheet_named(name: object) -> Sheet | None:
 
 def is_readme(name: object) -> bool:
     return normalise_heading(name) == normalise_heading(README)
+
+
+def is_ignored(name: object) -> bool:
+    """Sheets of ours that are never imported: the Read me and the drop-downs' lists."""
+    return normalise_heading(name) in (normalise_heading(README), normalise_heading(LISTS))
 
 
 README_INTRO = [
@@ -739,6 +806,9 @@ README_INTRO = [
     "Imports never delete: something in the tracker but not in the workbook is kept. A "
     "column left out of a sheet keeps what the tracker has; a blank cell in a column "
     "that is there empties the value.",
+    "Columns of statuses, references and people offer a drop-down list of what the plan "
+    "has; Excel warns about anything else (a new label or reference added on its own "
+    "sheet in the same workbook is fine: answer Yes to keep it).",
     "Type values, never formulas: a cell holding a formula is refused. Text that starts "
     "with = + - or @ is written with an apostrophe in front (Excel shows it as text).",
     f"Up to {MAX_ROWS:,} rows in all the sheets together; the file up to 5 MB. A larger "

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from improvement.workbook.objects import same_objects
-from improvement.workbook.reader import INVALID, SheetRows
+from improvement.workbook.readers.workbook import INVALID, SheetRows
 from improvement.workbook.results import KEEP, NEVER_DELETED
 from improvement.workbook.values import CellProblem, read_number, read_text, show
 from metrics.models import DataPoint, Measure, Target

@@ -53,12 +53,14 @@ from improvement.periods import (
     period_dates,
     regenerate_periods,
 )
-from improvement.permissions import can_edit_plan, is_administrator
-from improvement.status import Status
+from improvement.permissions import can_edit_plan, is_administrator, is_plan_editor
+from improvement.references import numbered_reference
+from improvement.status import DISPLAY_ORDER, Status, status_match_key
 from improvement.workbook import format as fmt
+from improvement.workbook.apply import Writes
 from improvement.workbook.measures import MeasureSheets
 from improvement.workbook.objects import holds, model_field, same
-from improvement.workbook.reader import INVALID, ReadWorkbook, Row, SheetRows
+from improvement.workbook.readers.workbook import INVALID, ReadWorkbook, Row, SheetRows
 from improvement.workbook.results import (
     CHANGE,
     CREATE,
@@ -68,11 +70,11 @@ from improvement.workbook.results import (
     Problem,
     Step,
 )
-from improvement.workbook.saving import Writes
 from improvement.workbook.stored import Stored
 from improvement.workbook.updates import UpdateSheets
 from improvement.workbook.values import (
     CellProblem,
+    UnknownStatus,
     fits_a_cell,
     lines_out,
     read_choice,
@@ -89,7 +91,16 @@ from improvement.workbook.values import (
 )
 from metrics.models import Measure
 
-NOT_YOURS = "You can import only into plans you edit, and only administrators can create plans."
+NOT_YOURS = (
+    "You can import only into plans you edit; a new plan can be created by import by a "
+    "plan editor or an administrator."
+)
+
+
+def can_create_plans(user) -> bool:
+    """Who may create a plan by importing it: administrators and plan editors (who
+    become the new plan's editors)."""
+    return is_administrator(user) or is_plan_editor(user)
 
 
 class Planner(MeasureSheets, UpdateSheets):
@@ -104,8 +115,12 @@ class Planner(MeasureSheets, UpdateSheets):
         check_permissions: bool = True,
         lock=False,
         today: date | None = None,
+        add_labels: dict[str, str] | None = None,
     ):
         self.read = read
+        # Labels the person chose, in the dry run, to add to the plan's key.
+        self.add_labels = dict(add_labels or {})
+        self.joins_as_editor = False  # a plan editor creating a plan becomes its editor
         self.lock = lock  # confirming: hold the plan's rows until the import is saved
         self.user = user
         self.check_permissions = check_permissions
@@ -120,8 +135,10 @@ class Planner(MeasureSheets, UpdateSheets):
         self.writes = Writes()
         self.plan: Plan | None = None
         self.stored = Stored(None)
-        self.labels: dict[str, str] = {}
-        self.words: dict[str, str] = status_words({})
+        self.labels: dict[str, str] = {}  # status -> the label shown for it
+        self.words = status_words({})
+        self.key: list[StatusKeyEntry] = []
+        self._key_by_word: dict[str, StatusKeyEntry] = {}
         self.users: dict[str, object] = {}
         self.periods: dict[str, ReportingPeriod] = {}
         self.objectives: dict[str, Objective] = {}
@@ -133,8 +150,10 @@ class Planner(MeasureSheets, UpdateSheets):
 
     # -- reporting -----------------------------------------------------------------------
 
-    def problem(self, sheet, row, column, message, fix="") -> None:
-        """Record a problem; one per cell (the first), and no exact repeats."""
+    def problem(self, sheet, row, column, message, fix="", label_to_add="") -> None:
+        """Record a problem; one per cell (the first), and no exact repeats.
+        `label_to_add`: a status label the plan's key lacks, which the dry run offers to
+        add (`ImportResult.labels_to_add`)."""
         if column and (sheet, row, column) in self._problem_cells:
             return
         key = (sheet, row, column, message)
@@ -143,7 +162,7 @@ class Planner(MeasureSheets, UpdateSheets):
         self._problem_keys.add(key)
         if column:
             self._problem_cells.add((sheet, row, column))
-        self.problems.append(Problem(sheet, row, column, message, fix))
+        self.problems.append(Problem(sheet, row, column, message, fix, label_to_add))
 
     def step(self, rows: SheetRows | str, row: int | None, kind: str, what: str) -> None:
         title = rows.title if isinstance(rows, SheetRows) else rows
@@ -184,7 +203,7 @@ class Planner(MeasureSheets, UpdateSheets):
             case fmt.CHOICE:
                 return read_choice(raw, column.choices)
             case fmt.STATUS:
-                return read_status(raw, self.words, self.labels)
+                return read_status(raw, self.words)
             case fmt.USERS | fmt.REFERENCES:
                 return read_list(raw)
         raise AssertionError(column.kind)
@@ -192,6 +211,9 @@ class Planner(MeasureSheets, UpdateSheets):
     def _cell(self, rows: SheetRows, number: int | None, column: fmt.Column, raw):
         try:
             value = self._parse(rows, column, raw)
+        except UnknownStatus as exc:
+            self.problem(rows.title, number, column.name, exc.message, exc.fix, exc.label)
+            return INVALID
         except CellProblem as exc:
             self.problem(rows.title, number, column.name, exc.message, exc.fix)
             return INVALID
@@ -331,6 +353,11 @@ class Planner(MeasureSheets, UpdateSheets):
         if not self._plan(plan_rows):
             return
         self._preload()
+        key_rows = self.read.sheets.get(fmt.STATUS_KEY.name)
+        if key_rows is not None and key_rows.complete:
+            self._key_sheet(key_rows)
+        self._added_labels()
+        self._finish_key()
         for name, method in [
             (fmt.SECTIONS.name, self._sections),
             (fmt.OBJECTIVES.name, self._objectives),
@@ -361,6 +388,10 @@ class Planner(MeasureSheets, UpdateSheets):
             else None
         )
         self.writes.apply(user=self.user, before=self._before_saving)
+        if self.joins_as_editor:
+            # Recorded in the plan's history (its editors are), in the importer's name.
+            self.plan._history_user = self.user
+            self.plan.editors.add(self.user)
         # The plan's reporting periods from its start date to today (those the updates
         # named were saved with them); a changed cadence or start date replaces the
         # generated periods nothing points at yet.
@@ -463,7 +494,7 @@ class Planner(MeasureSheets, UpdateSheets):
         plans = Plan.objects.select_for_update() if self.lock else Plan.objects
         stored = plans.filter(slug=slug).first()
         if self.check_permissions:
-            allowed = can_edit_plan(self.user, stored) if stored else is_administrator(self.user)
+            allowed = can_edit_plan(self.user, stored) if stored else can_create_plans(self.user)
             if not allowed:
                 # Nothing more is read: the plan's contents are not this person's to see.
                 self.problem(title, slug_row, "Value", NOT_YOURS, "Check the slug.")
@@ -498,8 +529,7 @@ class Planner(MeasureSheets, UpdateSheets):
         restricted_before = plan.restricted
         self._fill_plan(plan, rows, values, numbers, changes)
         if (
-            not created
-            and plan.restricted != restricted_before
+            plan.restricted != restricted_before
             and self.check_permissions
             and not is_administrator(self.user)
         ):
@@ -508,7 +538,8 @@ class Planner(MeasureSheets, UpdateSheets):
                 numbers.get("restricted"),
                 "Value",
                 "Only administrators can change whether a plan is restricted.",
-                "Set Restricted back to what the plan has, or ask an administrator.",
+                "Set Restricted back to what the plan has (No for a new plan), or ask an "
+                "administrator.",
             )
 
         names = {c.field: c.name for c in rows.sheet.columns}
@@ -522,6 +553,15 @@ class Planner(MeasureSheets, UpdateSheets):
             self._check(plan, title, where)
             self._save(plan)
         self._outcome(title, slug_row, plan, f"plan {slug}", changes, created)
+        if created and self.check_permissions and not is_administrator(self.user):
+            self.joins_as_editor = True
+            self.step(
+                title,
+                slug_row,
+                CREATE,
+                f"make you ({self.user.get_username()}) an editor of plan {slug}",
+            )
+        self._start_key()
         self._status_key(rows, values, numbers)
         return True
 
@@ -544,10 +584,40 @@ class Planner(MeasureSheets, UpdateSheets):
                 )
                 setattr(plan, column.field, value)
 
+    # -- the status key ------------------------------------------------------------------
+
+    def _start_key(self) -> None:
+        """The key as stored, in order; the Plan sheet's older label rows, the Status key
+        sheet and labels added in the dry run then add to it."""
+        rank = {status.value: i for i, status in enumerate(DISPLAY_ORDER)}
+        self.key = sorted(
+            self.stored.key, key=lambda e: (rank.get(e.status, len(rank)), e.position, e.pk)
+        )
+        self._key_by_word = {status_match_key(e.label): e for e in self.key}
+
+    def _finish_key(self) -> None:
+        rank = {status.value: i for i, status in enumerate(DISPLAY_ORDER)}
+        ordered = sorted(
+            enumerate(self.key),
+            key=lambda pair: (rank.get(pair[1].status, len(rank)), pair[1].position, pair[0]),
+        )
+        self.key = [entry for _, entry in ordered]
+        self.labels = {}
+        for entry in self.key:
+            self.labels.setdefault(entry.status, entry.label)
+        self.words = status_words([(e.label, e.status) for e in self.key])
+
+    def _new_label(self, label: str, status: str, position: int) -> StatusKeyEntry:
+        entry = StatusKeyEntry(plan=self.plan, status=status, label=label, position=position)
+        self.key.append(entry)
+        self._key_by_word[status_match_key(label)] = entry
+        return entry
+
     def _status_key(self, rows: SheetRows, values: dict, numbers: dict) -> None:
+        """The Plan sheet's "<status> label" and "<status> meaning" rows of older
+        workbooks: each makes its label the first for its status (renaming the first
+        label the status has, as they always did)."""
         title = rows.title
-        stored_labels = {status: entry.label for status, entry in self.stored.key.items()}
-        labels = dict(stored_labels)
         seen: dict[str, str] = {}
         for status in Status:
             label_column, meaning_column = f"{status.label} label", f"{status.label} meaning"
@@ -558,9 +628,9 @@ class Planner(MeasureSheets, UpdateSheets):
             )
             if label is INVALID or meaning is INVALID:
                 continue
-            entry = self.stored.key.get(status.value)
+            label = " ".join((label or "").split())
+            first = next((e for e in self.key if e.status == status.value), None)
             if label:
-                labels[status.value] = label
                 other = seen.get(label.casefold())
                 if other:
                     self.problem(
@@ -570,9 +640,10 @@ class Planner(MeasureSheets, UpdateSheets):
                         f"“{label}” is already the label for {other}.",
                         "Give each status its own label.",
                     )
+                    continue
                 seen[label.casefold()] = status.label
             if not label:
-                if meaning and label_column in values and not entry:
+                if meaning and label_column in values and not first:
                     self.problem(
                         title,
                         numbers.get(f"key:{status.value}:description"),
@@ -580,21 +651,36 @@ class Planner(MeasureSheets, UpdateSheets):
                         f"“{status.label}” has a meaning but no label.",
                         f"Fill in the {label_column} row too.",
                     )
-                elif entry and label_column in values:
+                elif first and label_column in values:
                     self.step(
                         title,
                         number,
                         KEEP,
-                        f"keep the label “{entry.label}” for {status.label} ({NEVER_DELETED})",
+                        f"keep the label “{first.label}” for {status.label} ({NEVER_DELETED})",
                     )
                 continue
+            existing = self._key_by_word.get(status_match_key(label))
+            if existing is not None and existing.status != status.value:
+                self.problem(
+                    title,
+                    number,
+                    "Value",
+                    f"“{label}” is already the plan's label for {Status(existing.status).label}.",
+                    "Give each status its own labels, or change it in the Status key sheet.",
+                )
+                continue
+            # A label the status already has stays where it is; otherwise the status's
+            # first label is renamed (or, where it has none, one is created).
+            entry = existing or first
             changes: list[str] = []
             created = entry is None
             if created:
-                entry = StatusKeyEntry(plan=self.plan, status=status.value)
-            if entry.label != label:
+                entry = self._new_label(label, status.value, 0)
+            elif entry.label != label:
                 changes.append(f"label from {show(entry.label)} to {show(label)}")
+                self._key_by_word.pop(status_match_key(entry.label), None)
                 entry.label = label
+                self._key_by_word[status_match_key(label)] = entry
             if meaning_column in values and entry.description != (meaning or ""):
                 changes.append(f"meaning from {show(entry.description)} to {show(meaning or '')}")
                 entry.description = meaning or ""
@@ -604,8 +690,111 @@ class Planner(MeasureSheets, UpdateSheets):
             self._outcome(
                 title, number, entry, f"status label “{label}” for {status.label}", changes, created
             )
-        self.labels = labels
-        self.words = status_words(labels)
+
+    def _key_sheet(self, rows: SheetRows) -> None:
+        """The Status key sheet: one row a label, in the plan's order."""
+        first: dict[str, int] = {}
+        found: list[tuple[Row, StatusKeyEntry, list[str], bool]] = []
+        for position, row in enumerate(rows.rows, start=1):
+            values = self.cells(rows, row)
+            label, status = values.get("Label"), values.get("Status")
+            if INVALID in (label, status):
+                continue
+            label = " ".join(label.split())
+            word = status_match_key(label)
+            if word in first:
+                self._duplicate(rows, row, "Label", f"label “{label}”", first[word])
+                continue
+            first[word] = row.number
+            entry = self._key_by_word.get(word)
+            created = entry is None
+            changes: list[str] = []
+            if created:
+                entry = self._new_label(label, status, position)
+            else:
+                if entry.status != status:
+                    changes.append(
+                        f"status from {show(Status(entry.status).label)} to "
+                        f"{show(Status(status).label)}"
+                    )
+                    entry.status = status
+                if entry.label != label:
+                    changes.append(f"label from {show(entry.label)} to {show(label)}")
+                    entry.label = label
+            for column, name in (("Meaning", "description"), ("Summary phrase", "phrase")):
+                value = values.get(column)
+                if column not in values or value is INVALID:
+                    continue
+                if getattr(entry, name) != (value or ""):
+                    if not created:
+                        changes.append(
+                            f"{column.lower()} from {show(getattr(entry, name))} to {show(value)}"
+                        )
+                    setattr(entry, name, value or "")
+            found.append((row, entry, changes, created))
+        self._key_order(found)
+        for row, entry, changes, created in found:
+            if created or changes:
+                self._check(entry, rows.title, self._where(rows, row.number))
+                self._save(entry)
+            self._outcome(
+                rows,
+                row.number,
+                entry,
+                f"status label “{entry.label}” for {Status(entry.status).label}",
+                changes,
+                created,
+            )
+        for entry in self.stored.key:
+            if status_match_key(entry.label) not in first:
+                self.step(
+                    rows,
+                    None,
+                    KEEP,
+                    f"keep the status label “{entry.label}” for "
+                    f"{Status(entry.status).label} ({NEVER_DELETED})",
+                )
+
+    def _key_order(self, found: list) -> None:
+        """Each status's labels in the sheet's order. Where the stored order (and the
+        new labels' places) already give it, nothing is renumbered; else the status's
+        labels on the sheet take their row's place as their order."""
+        by_status: dict[str, list[tuple[int, StatusKeyEntry, list[str], bool]]] = defaultdict(list)
+        for place, (_row, entry, changes, created) in enumerate(found, start=1):
+            by_status[entry.status].append((place, entry, changes, created))
+        for listed in by_status.values():
+            wanted = [entry for _, entry, _, _ in listed]
+            ordered = sorted(
+                listed, key=lambda item: (item[1].position, item[1].pk is None, item[1].pk or 0)
+            )
+            if [entry for _, entry, _, _ in ordered] == wanted:
+                continue
+            for place, entry, changes, created in listed:
+                if entry.position != place:
+                    if not created:
+                        changes.append(f"order from {entry.position} to {place}")
+                    entry.position = place
+
+    def _added_labels(self) -> None:
+        """Labels the person chose to add in the dry run (`add_labels`: label -> status),
+        each after the plan's labels for its status."""
+        for label, status in self.add_labels.items():
+            label = " ".join(str(label).split())
+            if not label or status not in Status.values:
+                continue
+            existing = self._key_by_word.get(status_match_key(label))
+            if existing is not None:
+                continue  # the workbook (or the plan) has it already
+            position = 1 + max((e.position for e in self.key if e.status == status), default=0)
+            entry = self._new_label(label, status, position)
+            self._check(entry, fmt.STATUS_KEY.name, lambda name: (None, "Label"))
+            self._save(entry)
+            self.step(
+                fmt.STATUS_KEY.name,
+                None,
+                CREATE,
+                f"create status label “{label}” for {Status(status).label} (added in the check)",
+            )
 
     # -- Sections ------------------------------------------------------------------------
 
@@ -668,11 +857,17 @@ class Planner(MeasureSheets, UpdateSheets):
 
     def _objectives(self, rows: SheetRows) -> None:
         first: dict[str, int] = {}
+        numbers = self._numbered(
+            [(row, "") for row in rows.rows],
+            lambda group, ref: self.stored.objectives.get(ref),
+        )
         for row in rows.rows:
             values = self.cells(rows, row)
             reference = values.get("Reference")
             if reference is INVALID:
                 continue
+            numbered = not reference
+            reference = values["Reference"] = reference or numbers[row.number]
             if reference in first:
                 self._duplicate(rows, row, "Reference", f"objective {reference}", first[reference])
                 continue
@@ -683,6 +878,7 @@ class Planner(MeasureSheets, UpdateSheets):
                 objective = Objective(plan=self.plan, reference=reference)
             self.objectives[reference] = objective
             changes: list[str] = []
+            self._mark_numbered(objective, values, numbered, created, changes)
             self._fill(objective, rows, row.number, values, changes)
             if "Section" in values and values["Section"] is not INVALID:
                 section = self._section(rows, row.number, values["Section"])
@@ -696,8 +892,60 @@ class Planner(MeasureSheets, UpdateSheets):
             if created or changes:
                 self._check(objective, rows.title, self._where(rows, row.number))
                 self._save(objective)
-            self._outcome(rows, row.number, objective, f"objective {reference}", changes, created)
+            thing = f"objective {reference}" + (NUMBERED_NOTE if numbered and created else "")
+            self._outcome(rows, row.number, objective, thing, changes, created)
         self._keep(rows, self.stored.objectives, first, lambda ref: f"objective {ref}")
+
+    # -- references the plan does not give -------------------------------------------------
+
+    def _numbered(self, rows: list[tuple[Row, str]], stored) -> dict[int, str]:
+        """The number each row without a reference is given, by its place among the rows
+        of its group (an objective's actions; all the objectives), in document order:
+        the third is 3 (or 1.3 under objective 1), or the next number no reference on
+        the sheet or written in the plan already has. A number the tracker gave before
+        is the same thing again, so importing the same rows twice matches them."""
+        written: dict[str, set[str]] = defaultdict(set)
+        places: dict[str, int] = defaultdict(int)
+        blank: list[tuple[Row, str, int]] = []
+        for row, group in rows:
+            places[group] += 1
+            raw = row.values.get("Reference")
+            text = read_text(raw) if raw is not INVALID else "?"
+            if text:
+                written[group].add(text)
+            else:
+                blank.append((row, group, places[group]))
+        numbers: dict[int, str] = {}
+        for row, group, place in blank:
+
+            def taken(reference: str, group=group) -> bool:
+                held = stored(group, reference)
+                return reference in written[group] or (
+                    held is not None and not held.reference_numbered
+                )
+
+            reference = numbered_reference(place, taken, group)
+            written[group].add(reference)
+            numbers[row.number] = reference
+        return numbers
+
+    def _mark_numbered(self, instance, values: dict, numbered: bool, created, changes) -> None:
+        """Whether the reference was numbered by the tracker: a blank reference is; a
+        written one is as the "Reference numbered" column says (left out: as stored)."""
+        given = values.get("Reference numbered")
+        if given is INVALID:
+            return
+        if not numbered and "Reference numbered" in values:
+            numbered = bool(given)
+        elif not numbered:
+            return
+        if instance.reference_numbered != numbered:
+            if not created:
+                changes.append(
+                    f"reference numbered from {show(instance.reference_numbered)} to "
+                    f"{show(numbered)}"
+                )
+            instance.reference_numbered = numbered
 
     def _keep(self, rows, stored: dict, seen, name: Callable) -> None:
         for key in stored:
@@ -734,11 +982,17 @@ class Planner(MeasureSheets, UpdateSheets):
 
     def _actions(self, rows: SheetRows) -> None:
         first: dict[tuple, int] = {}
+        numbers = self._numbered(
+            [(row, _objective_of(row)) for row in rows.rows],
+            lambda group, ref: self.stored.actions.get((group, ref)),
+        )
         for row in rows.rows:
             values = self.cells(rows, row)
             objective_ref, reference = values.get("Objective"), values.get("Reference")
             if INVALID in (objective_ref, reference):
                 continue
+            numbered = not reference
+            reference = values["Reference"] = reference or numbers[row.number]
             objective = self._objective(rows, row.number, objective_ref)
             if objective is None:
                 continue
@@ -760,13 +1014,15 @@ class Planner(MeasureSheets, UpdateSheets):
                 action = Action(objective=objective, reference=reference)
             self.actions[key] = action
             changes: list[str] = []
+            self._mark_numbered(action, values, numbered, created, changes)
             self._fill(action, rows, row.number, values, changes)
             delegates = self._delegates(rows, row, values, action, created, changes)
             if created or changes:
                 self._check(action, rows.title, self._where(rows, row.number))
                 self._save(action)
                 self._relate(action, "delegates", delegates)
-            self._outcome(rows, row.number, action, f"action {reference}", changes, created)
+            thing = f"action {reference}" + (NUMBERED_NOTE if numbered and created else "")
+            self._outcome(rows, row.number, action, thing, changes, created)
         self._keep(rows, self.stored.actions, first, lambda key: f"action {key[1]}")
 
     def _delegates(self, rows, row, values, action, created, changes):
@@ -829,6 +1085,14 @@ class Planner(MeasureSheets, UpdateSheets):
                     KEEP,
                     f"keep milestone “{milestone.title}” of action {key[1]} ({NEVER_DELETED})",
                 )
+
+
+NUMBERED_NOTE = " (numbered by the tracker: the row gives no reference)"
+
+
+def _objective_of(row: Row) -> str:
+    raw = row.values.get("Objective")
+    return read_text(raw) if raw is not INVALID else ""
 
 
 def _fix_for(column: str) -> str:

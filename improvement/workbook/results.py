@@ -24,6 +24,8 @@ class Problem:
     column: str
     message: str
     fix: str = ""
+    # A status label the plan's key lacks: the dry run offers to add it (key15).
+    label_to_add: str = ""
 
     def __str__(self) -> str:
         where = self.sheet or "File"
@@ -110,6 +112,17 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def labels_to_add(self) -> list[str]:
+        """Status labels the workbook uses that the plan's key lacks, in the order first
+        found: each can be added under a standard status and the check run again
+        (`plan_import(add_labels=...)`)."""
+        found: dict[str, str] = {}
+        for problem in self.problems:
+            if problem.label_to_add:
+                found.setdefault(problem.label_to_add.casefold(), problem.label_to_add)
+        return list(found.values())
 
     @property
     def counts(self) -> Counter:

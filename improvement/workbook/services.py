@@ -20,11 +20,12 @@ from improvement.models import Plan
 from improvement.permissions import is_administrator, user_roles
 from improvement.workbook import format as fmt
 from improvement.workbook.planner import ImportFailed, Planner, apply_planned
-from improvement.workbook.reader import read_upload
+from improvement.workbook.readers.workbook import ReadWorkbook, read_upload
 from improvement.workbook.results import ImportResult, Problem, Step, differences
 from improvement.workbook.writer import (
     XLSX_TYPE,
     ZIP_TYPE,
+    plan_lists,
     plan_sheets,
     to_csv_zip,
     to_xlsx,
@@ -34,8 +35,9 @@ _SHEET_ORDER = {s.name: i for i, s in enumerate(fmt.SHEETS, start=1)}
 
 
 def can_import_plans(user) -> bool:
-    """Administrators and plan editors may use the import page (what they may import
-    into is decided per plan: see `Planner`)."""
+    """Administrators and plan editors may use the import page: an administrator imports
+    any plan; a plan editor imports into the plans they edit, or creates a new plan and
+    becomes its editor (see `Planner`)."""
     return is_administrator(user) or roles.PLAN_EDITOR in user_roles(user)
 
 
@@ -47,12 +49,45 @@ def plan_import(
     confirm: bool = False,
     check_permissions: bool = True,
     expected: list[Step] | None = None,
+    add_labels: dict[str, str] | None = None,
 ) -> ImportResult:
-    """The dry run (`confirm=False`) or the import of an uploaded plan workbook."""
+    """The dry run (`confirm=False`) or the import of an uploaded plan workbook.
+
+    `add_labels` (label -> standard status): status labels the workbook uses that the
+    plan's key lacks (`ImportResult.labels_to_add`), which the person chose to add; they
+    are added to the key with the import, and the check counts them as there."""
+    return import_read(
+        read_upload(data, file_name),
+        file_name=file_name,
+        user=user,
+        confirm=confirm,
+        check_permissions=check_permissions,
+        expected=expected,
+        add_labels=add_labels,
+    )
+
+
+def import_read(
+    read: ReadWorkbook,
+    *,
+    file_name: str,
+    user=None,
+    confirm: bool = False,
+    check_permissions: bool = True,
+    expected: list[Step] | None = None,
+    add_labels: dict[str, str] | None = None,
+) -> ImportResult:
+    """The dry run or the import of rows any reader made (a workbook, a Word document,
+    a tracker): the one planner, its problems, and its all-or-nothing save."""
     result = ImportResult(file_name=file_name)
-    read = read_upload(data, file_name)
     with transaction.atomic():
-        planner = Planner(read, user=user, check_permissions=check_permissions, lock=confirm)
+        planner = Planner(
+            read,
+            user=user,
+            check_permissions=check_permissions,
+            lock=confirm,
+            add_labels=add_labels,
+        )
         planner.run()
         result.steps = planner.steps
         result.problems = planner.problems
@@ -96,4 +131,4 @@ def plan_export(*, plan: Plan, as_csv: bool = False) -> ExportFile:
     sheets = plan_sheets(plan)
     if as_csv:
         return ExportFile(to_csv_zip(sheets), f"{plan.slug}-csv.zip", ZIP_TYPE)
-    return ExportFile(to_xlsx(sheets), f"{plan.slug}.xlsx", XLSX_TYPE)
+    return ExportFile(to_xlsx(sheets, plan_lists(plan)), f"{plan.slug}.xlsx", XLSX_TYPE)

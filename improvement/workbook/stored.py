@@ -22,7 +22,7 @@ from improvement.models import (
     Section,
     StatusKeyEntry,
 )
-from improvement.workbook.saving import remember
+from improvement.workbook.apply import remember
 from metrics.models import DataPoint, Measure, Target
 
 
@@ -31,7 +31,7 @@ class Stored:
     """The plan as stored, read in a fixed number of queries and indexed by reference."""
 
     plan: Plan | None
-    key: dict[str, StatusKeyEntry] = field(default_factory=dict)
+    key: list[StatusKeyEntry] = field(default_factory=list)
     sections: dict[str, Section] = field(default_factory=dict)
     objectives: dict[str, Objective] = field(default_factory=dict)
     actions: dict[tuple[str, str], Action] = field(default_factory=dict)
@@ -55,7 +55,7 @@ class Stored:
 
         for entry in rows(StatusKeyEntry.objects.filter(plan=plan)):
             entry.plan = plan
-            stored.key[entry.status] = entry
+            stored.key.append(entry)
         sections = {s.pk: s for s in rows(Section.objects.filter(plan=plan))}
         for section in sections.values():
             section.plan = plan

@@ -6,6 +6,11 @@ matches whoever recorded it) is unchanged; a row whose action (or objective) and
 no stored update is a new update; a row that would change a stored one is a problem:
 "add a new row with its own date".
 
+A status is compared by the standard status it means, not by the label it is written
+in: a stored update given as "Achieved" is the same as a row saying "Complete" where both
+labels mean complete (the stored update keeps its own word). A new update keeps the
+plan's label its row used (`ProgressUpdate.status_label`).
+
 A new update is recorded as the progress form records one: in the importing person's
 name and dated today (a blank "As at" means today, a blank "Recorded by" the person
 importing). Only an administrator imports an update in someone else's name or dated
@@ -23,7 +28,7 @@ from improvement.models import Action, AreaForDevelopment, Objective, ProgressUp
 from improvement.models.progress import update_date_problem
 from improvement.services import backdating_problem, is_correction, needs_sign_off
 from improvement.workbook import format as fmt
-from improvement.workbook.reader import INVALID, Row, SheetRows
+from improvement.workbook.readers.workbook import INVALID, Row, SheetRows
 from improvement.workbook.results import CREATE, KEEP, UNCHANGED
 from improvement.workbook.stored import subject_name, update_key
 from improvement.workbook.values import read_text, show
@@ -227,6 +232,8 @@ class UpdateSheets:
             objective=subject if isinstance(subject, Objective) else None,
             as_at=content["as_at"],
             status=content.get("status", ""),
+            # The plan's label it was written in ("Achieved"), kept so it shows as written.
+            status_label=getattr(content.get("status"), "label", ""),
             narrative=content.get("narrative", ""),
             achievements=content.get("achievements", []),
             evidence=content.get("evidence", []),

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from improvement.reports.safe import FORMULA_STARTS
 from improvement.reports.safe import cell as safe_cell
-from improvement.status import Status
+from improvement.status import Status, status_match_key
 
 # The most characters a spreadsheet cell holds (Excel's limit, and so the plan
 # workbook's): longer text is refused on import and stops an export, never cut.
@@ -244,7 +244,7 @@ def read_list(value: object) -> list[str]:
 
 
 def _key(text: str) -> str:
-    return " ".join(text.replace("_", " ").split()).casefold()
+    return status_match_key(text)
 
 
 def read_choice(value: object, choices: tuple[tuple[str, str], ...]) -> str | None:
@@ -263,32 +263,74 @@ def read_choice(value: object, choices: tuple[tuple[str, str], ...]) -> str | No
     raise CellProblem(f"“{text}” is not one of the choices.", f"Write one of: {words}.")
 
 
-def status_words(labels: dict[str, str]) -> dict[str, str]:
-    """Every word that names a status in a plan: its own labels (which win), then the
-    standard words and the stored values."""
-    words: dict[str, str] = {}
-    for status in Status:
-        words.setdefault(_key(status.value), status.value)
-        words.setdefault(_key(status.label), status.value)
-    for status, label in labels.items():
+class StatusCell(str):
+    """A status read from a cell: the stored value ("complete"), carrying the plan's
+    label it was written in ("Achieved"; "" for a standard word the plan does not use as
+    a label), so an update keeps the council's own word."""
+
+    label: str = ""
+
+    def __new__(cls, status: str, label: str = ""):
+        cell = super().__new__(cls, status)
+        cell.label = label
+        return cell
+
+
+def status_words(labels) -> dict[str, tuple[str, str]]:
+    """Every word that names a status in a plan, matched case- and space-insensitively:
+    its own labels (which win, the first of them where two collide), then the standard
+    words and the stored values. `labels`: (label, status) pairs in key order, or a
+    mapping of status to its one label. Each word gives (status, the label as the key
+    writes it, or "" for a standard word)."""
+    pairs = (
+        [(label, status) for status, label in labels.items()]
+        if isinstance(labels, dict)
+        else list(labels)
+    )
+    words: dict[str, tuple[str, str]] = {}
+    for label, status in pairs:
         if label:
-            words[_key(label)] = status
+            words.setdefault(status_match_key(label), (str(status), " ".join(label.split())))
+    for status in Status:
+        words.setdefault(status_match_key(status.value), (status.value, ""))
+        words.setdefault(status_match_key(status.label), (status.value, ""))
     return words
 
 
-def read_status(value: object, words: dict[str, str], labels: dict[str, str]) -> str:
-    text = read_text(value)
+def own_labels(words: dict[str, tuple[str, str]]) -> list[str]:
+    """The plan's own labels among `words`, in key order."""
+    return [label for _, label in words.values() if label]
+
+
+class UnknownStatus(CellProblem):
+    """A status the plan's key does not have: the dry run offers to add it (`label`)."""
+
+    def __init__(self, message: str, fix: str, label: str):
+        super().__init__(message, fix)
+        self.label = label
+
+
+def read_status(value: object, words: dict[str, tuple[str, str]], labels=None) -> str:
+    """The stored status for a status written in a cell (a `StatusCell` carrying the
+    plan's label it was written in), matched to the plan's key case- and
+    space-insensitively; "" for a blank cell; `UnknownStatus` for a word the key lacks."""
+    text = " ".join(read_text(value).split())
     if not text:
         return ""
-    status = words.get(_key(text))
-    if status is None:
-        own = [label for label in labels.values() if label]
-        listed = ", ".join(dict.fromkeys([*own, *Status.labels]))
-        raise CellProblem(
-            f"“{text}” is not a status this plan defines.",
-            f"Use one of: {listed}; or add it to the status key on the Plan sheet.",
+    found = words.get(status_match_key(text))
+    if found is None:
+        own = own_labels(words)
+        listed = ", ".join(own) if own else "none of its own"
+        standard = ", ".join(Status.labels)
+        raise UnknownStatus(
+            f"“{text}” is not a status this plan defines. Its labels: {listed}.",
+            f"Use one of its labels or the standard words ({standard}); or add “{text}” "
+            "to the plan's key: a row on the Status key sheet with the standard status "
+            "it means.",
+            text,
         )
-    return status
+    status, label = found
+    return StatusCell(status, label)
 
 
 # -- writing ---------------------------------------------------------------------------

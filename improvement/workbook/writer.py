@@ -21,17 +21,20 @@ import functools
 import io
 import uuid
 import zipfile
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import yaml
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from improvement.models import (
     Action,
@@ -41,7 +44,7 @@ from improvement.models import (
     ProgressUpdate,
     Section,
 )
-from improvement.status import Status
+from improvement.status import Status, status_match_key
 from improvement.workbook import format as fmt
 from improvement.workbook.measures import figure_dates, target_cell, target_sort_key
 from improvement.workbook.values import (
@@ -70,9 +73,16 @@ def _yes_no(value: bool) -> str:
     return "Yes" if value else "No"
 
 
+def _numbered(thing) -> str:
+    """ "Yes" where the tracker numbered the reference; blank (No) where it is written."""
+    return "Yes" if thing.reference_numbered else ""
+
+
 def plan_sheets(plan: Plan) -> Sheets:
     """Every sheet of the plan's workbook as (name, headings, rows), Read me first."""
-    labels = {entry.status: entry for entry in plan.status_key.all()}
+    key = plan.key_entries()
+    first_labels = plan.labels()
+    in_key = {status_match_key(e.label): e.status for e in key}
     sections = sorted(Section.objects.filter(plan=plan), key=lambda s: (s.position, s.pk))
     section_order = {s.pk: i for i, s in enumerate(sections)}
     objectives = sorted(
@@ -132,11 +142,15 @@ def plan_sheets(plan: Plan) -> Sheets:
         key=lambda p: (measure_order[p.measure_id], p.period_end),
     )
 
-    def status_word(value: str) -> str:
-        if not value:
+    def status_word(update: ProgressUpdate) -> str:
+        """The label the update was given in, while the key still has it for the same
+        status (so it imports back as written); else the plan's first label for it."""
+        if not update.status:
             return ""
-        entry = labels.get(value)
-        return entry.label if entry else Status(value).label
+        written = update.status_label
+        if written and in_key.get(status_match_key(written)) == update.status:
+            return written
+        return first_labels.get(Status(update.status)) or Status(update.status).label
 
     plan_values = {
         "Slug": plan.slug,
@@ -159,16 +173,13 @@ def plan_sheets(plan: Plan) -> Sheets:
         "Stale after (reporting periods)": plan.staleness_periods,
         "Reporting cadence": plan.get_reporting_cadence_display(),
     }
-    for status in Status:
-        entry = labels.get(status.value)
-        plan_values[f"{status.label} label"] = entry.label if entry else ""
-        plan_values[f"{status.label} meaning"] = entry.description if entry else ""
 
     update_refs = {u.pk: str(i) for i, u in enumerate(updates, start=1)}
     units, directions = dict(Unit.choices), dict(Direction.choices)
     kinds = dict(Target.Kind.choices)
     sheets: dict[str, Rows] = {
-        "Plan": [[c.name, plan_values[c.name]] for c in fmt.PLAN.columns],
+        "Plan": [[c.name, plan_values[c.name]] for c in fmt.PLAN.columns if not c.legacy],
+        "Status key": [[e.label, Status(e.status).label, e.description, e.phrase] for e in key],
         "Sections": [[s.title] for s in sections],
         "Objectives": [
             [
@@ -179,6 +190,7 @@ def plan_sheets(plan: Plan) -> Sheets:
                 o.source_reference,
                 o.success_measures,
                 _username(o.owner),
+                _numbered(o),
             ]
             for o in objectives
         ],
@@ -195,6 +207,7 @@ def plan_sheets(plan: Plan) -> Sheets:
                 ", ".join(sorted(_username(u) for u in a.delegates.all())),
                 a.timescale,
                 a.due_date,
+                _numbered(a),
             ]
             for a in actions
         ],
@@ -214,7 +227,7 @@ def plan_sheets(plan: Plan) -> Sheets:
                 (u.action.objective if u.action_id else u.objective).reference,
                 u.action.reference if u.action_id else "",
                 u.as_at,
-                status_word(u.status),
+                status_word(u),
                 u.narrative,
                 lines_out(u.achievements or []),
                 lines_out(u.evidence or []),
@@ -283,7 +296,7 @@ def _with_readme(rows: dict[str, Rows]) -> Sheets:
 
 def template_sheets() -> Sheets:
     """The blank workbook: every sheet with its headings, the Plan sheet's fields listed."""
-    return _with_readme({"Plan": [[c.name, None] for c in fmt.PLAN.columns]})
+    return _with_readme({"Plan": [[c.name, None] for c in fmt.PLAN.columns if not c.legacy]})
 
 
 @functools.lru_cache(maxsize=1)
@@ -304,6 +317,184 @@ def example_sheets() -> tuple:
         if name == fmt.PLAN.name:
             rows[0][1] = slug
     return tuple(sheets)
+
+
+# -- drop-down lists ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lists:
+    """What the workbook's drop-down lists offer beyond its own sheets: the status words
+    (the plan's labels in order, then the standard word of each status it has no label
+    for) and
+    the plan's people by user name. References and sections are offered from their own
+    sheets' columns, so a row added there is offered at once."""
+
+    statuses: tuple[str, ...] = tuple(Status.labels)
+    people: tuple[str, ...] = ()
+
+
+def plan_lists(plan: Plan) -> Lists:
+    """The plan's drop-down lists, in a fixed number of queries: its key, and everyone
+    who edits it, owns or is a delegate for its work, or recorded its updates."""
+    entries = plan.key_entries()
+    labels = [e.label for e in entries]
+    # The standard word of a status the plan has no label for (a status it labels is
+    # offered in its own words only; the standard word is still read on import).
+    claimed = {status_match_key(label) for label in labels} | {e.status for e in entries}
+    statuses = [
+        *labels,
+        *(
+            s.label
+            for s in Status
+            if s.value not in claimed and status_match_key(s.label) not in claimed
+        ),
+    ]
+    User = get_user_model()  # noqa: N806
+    name = User.USERNAME_FIELD
+    people: set[str] = set()
+    for lookup in (
+        {"edited_plans": plan},
+        {"owned_objectives__plan": plan},
+        {"owned_actions__objective__plan": plan},
+        {"delegated_actions__objective__plan": plan},
+        {"progress_updates__action__objective__plan": plan},
+        {"progress_updates__objective__plan": plan},
+        {"owned_measures__plan": plan},
+    ):
+        people.update(User.objects.filter(**lookup).values_list(name, flat=True).distinct())
+    return Lists(statuses=tuple(statuses), people=tuple(sorted(people, key=str.casefold)))
+
+
+# Rows a drop-down covers: every row a workbook may have.
+LIST_ROWS = fmt.MAX_ROWS + 1
+STATUS_PROMPT = (
+    "Status",
+    "One of the plan's labels (the Status key sheet) or a standard word: Complete, On "
+    "track, At risk, Off track, Not started. Blank: no status.",
+)
+PERSON_PROMPT = (
+    "User name",
+    "The user name someone signs in with. The list has the plan's people; anyone else "
+    "must already be in the tracker.",
+)
+
+
+def _column_range(sheet: fmt.Sheet, column: str) -> str:
+    """ "'Status key'!$A$2:$A$20001": a column of a sheet, below its heading."""
+    letter = get_column_letter([c.name for c in sheet.columns].index(column) + 1)
+    return f"{_quoted(sheet.name)}!${letter}$2:${letter}${LIST_ROWS}"
+
+
+def _quoted(name: str) -> str:
+    return f"'{name}'" if not name.isalnum() else name
+
+
+def _validations(lists: Lists) -> list[tuple[str, str, str, tuple[str, str], bool]]:
+    """(sheet, column, list range, (title, message), strict) for every drop-down.
+    Strict lists refuse anything else; the others warn, since a label, reference or
+    section added elsewhere in the same workbook is valid too."""
+    found = []
+    status_list = _lists_range(0, len(lists.statuses))
+    if status_list:
+        found.append((fmt.UPDATES.name, "Status", status_list, STATUS_PROMPT, False))
+    standard = _lists_range(1, len(Status.labels))
+    found.append(
+        (
+            fmt.STATUS_KEY.name,
+            "Status",
+            standard,
+            ("Standard status", "The standard status this label means."),
+            True,
+        )
+    )
+    objectives = _column_range(fmt.OBJECTIVES, "Reference")
+    actions = _column_range(fmt.ACTIONS, "Reference")
+    for sheet in (fmt.ACTIONS, fmt.MILESTONES, fmt.UPDATES):
+        found.append(
+            (
+                sheet.name,
+                "Objective",
+                objectives,
+                ("Objective", "The reference of an objective on the Objectives sheet."),
+                False,
+            )
+        )
+    for sheet in (fmt.MILESTONES, fmt.UPDATES):
+        found.append(
+            (
+                sheet.name,
+                "Action",
+                actions,
+                ("Action", "The reference of an action of that objective (Actions sheet)."),
+                False,
+            )
+        )
+    found.append(
+        (
+            fmt.OBJECTIVES.name,
+            "Section",
+            _column_range(fmt.SECTIONS, "Title"),
+            ("Section", "The title of a section on the Sections sheet. Blank: none."),
+            False,
+        )
+    )
+    people = _lists_range(2, len(lists.people))
+    if people:
+        for sheet, column in (
+            (fmt.OBJECTIVES, "Owner"),
+            (fmt.ACTIONS, "Owner"),
+            (fmt.UPDATES, "Recorded by"),
+            (fmt.MEASURES, "Owner"),
+        ):
+            found.append((sheet.name, column, people, PERSON_PROMPT, False))
+    return found
+
+
+LISTS_HEADINGS = ("Status words", "Standard statuses", "People")
+
+
+def _lists_range(index: int, count: int) -> str:
+    if not count:
+        return ""
+    letter = get_column_letter(index + 1)
+    return f"{fmt.LISTS}!${letter}$2:${letter}${count + 1}"
+
+
+def _add_lists(book: Workbook, lists: Lists) -> None:
+    """The hidden Lists sheet, and a drop-down with an input message on each column
+    that names a status, a reference or a person."""
+    sheet = book.create_sheet(title=fmt.LISTS)
+    sheet.sheet_state = "hidden"
+    sheet.append(list(LISTS_HEADINGS))
+    columns = (lists.statuses, tuple(Status.labels), lists.people)
+    for row in range(max(len(c) for c in columns)):
+        sheet.append([_xlsx_value(c[row]) if row < len(c) else None for c in columns])
+    for name, column, source, (title, message), strict in _validations(lists):
+        target = book[name]
+        headings = [c.value for c in target[1]]
+        if column not in headings:
+            continue
+        letter = get_column_letter(headings.index(column) + 1)
+        validation = DataValidation(
+            type="list",
+            formula1=f"={source}",
+            allow_blank=True,
+            showInputMessage=True,
+            showErrorMessage=True,
+            promptTitle=title[:32],
+            prompt=message[:255],
+            errorTitle=f"Not a {title.lower()} of this plan"[:32],
+            error=(
+                f"Choose one from the list. {message}"
+                if strict
+                else f"This is not in the list. {message} Keep it only if it is added "
+                "elsewhere in this workbook."
+            )[:255],
+            errorStyle="stop" if strict else "warning",
+        )
+        validation.add(f"{letter}2:{letter}{LIST_ROWS}")
+        target.add_data_validation(validation)
 
 
 # -- files -----------------------------------------------------------------------------
@@ -367,7 +558,9 @@ def _xlsx_value(value):
     return value
 
 
-def to_xlsx(sheets: Sheets) -> bytes:
+def to_xlsx(sheets: Sheets, lists: Lists | None = None) -> bytes:
+    """The sheets as an Excel workbook, with drop-down lists (`lists`: the plan's; by
+    default the standard statuses only, as in the blank template)."""
     _check_lengths(sheets, _xlsx_value)
     book = Workbook()
     book.remove(book.active)
@@ -403,6 +596,7 @@ def to_xlsx(sheets: Sheets) -> bytes:
                         cell.alignment = wrap
                     if not readme and headings[cell.column - 1] in TEXT_COLUMNS:
                         cell.number_format = "@"
+    _add_lists(book, lists or Lists())
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

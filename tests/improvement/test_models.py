@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from improvement.models import Action, Objective, Plan, ProgressUpdate
+from improvement.models import Action, Objective, Plan, ProgressUpdate, StatusKeyEntry
 from improvement.models.progress import AppendOnlyError
 from tests.factories import (
     ActionFactory,
@@ -159,3 +159,58 @@ def test_a_plan_key_uses_its_own_labels_and_falls_back_to_the_standard_words():
     key = {entry.status.value: (entry.label, entry.description) for entry in plan.key()}
     assert key["on_track"] == ("Green", "Being met")
     assert key["off_track"] == ("Off track", "")
+
+
+def test_a_plan_may_give_one_status_several_labels_the_first_in_order_shown():
+    plan = PlanFactory()
+    plan.status_key.create(status="on_track", label="On target", position=2)
+    plan.status_key.create(status="on_track", label="Green", description="Being met", position=1)
+    plan.status_key.create(status="complete", label="Achieved", position=5)
+
+    assert [(e.label, e.status) for e in plan.key_entries()] == [
+        ("Achieved", "complete"),  # statuses in key order, then each one's labels in order
+        ("Green", "on_track"),
+        ("On target", "on_track"),
+    ]
+    on_track = next(e for e in plan.key() if e.status == "on_track")
+    assert (on_track.label, on_track.description, on_track.also_labels) == (
+        "Green",
+        "Being met",
+        "On target",
+    )
+    assert plan.labels()["on_track"] == "Green"
+    assert plan.first_entries()["on_track"].label == "Green"
+    words = plan.status_words()
+    assert words["on target"].label == "On target" and words["on track"] == "on_track"
+
+
+def test_a_label_is_unique_in_its_plan_whatever_its_case_and_stored_without_extra_spaces():
+    plan = PlanFactory()
+    entry = plan.status_key.create(status="on_track", label="  On   target ")
+    assert entry.label == "On target"
+    PlanFactory().status_key.create(status="on_track", label="On target")  # another plan
+    with pytest.raises(IntegrityError), transaction.atomic():
+        plan.status_key.create(status="complete", label="ON TARGET")
+    duplicate = StatusKeyEntry(plan=plan, status="complete", label="on target")
+    with pytest.raises(ValidationError) as error:
+        duplicate.full_clean()
+    assert "This plan already has that label in its key." in str(error.value)
+
+
+def test_an_update_shows_the_label_it_was_given_in_else_the_plans_first():
+    plan = PlanFactory()
+    plan.status_key.create(status="complete", label="Complete", position=1)
+    plan.status_key.create(status="complete", label="Achieved", position=2)
+    action = ActionFactory(objective=ObjectiveFactory(plan=plan))
+    given = ProgressUpdateFactory(action=action, status="complete", status_label="Achieved")
+    plain = ProgressUpdateFactory(action=action, status="complete")
+    labels = plan.labels()
+    assert (given.status_word(labels), plain.status_word(labels)) == ("Achieved", "Complete")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProgressUpdateFactory(action=action, status="", status_label="Achieved")
+
+
+def test_a_reference_numbered_by_the_tracker_is_marked_so():
+    objective = ObjectiveFactory(reference="2", reference_numbered=True)
+    action = ActionFactory(objective=objective, reference="2.1")
+    assert objective.reference_numbered and not action.reference_numbered

@@ -325,3 +325,62 @@ def test_replace_reloads_a_plan_in_place():
     load_plan_document(good_document(title="Renamed"), replace=True)
     assert Plan.objects.get().title == "Renamed"
     assert Objective.objects.count() == 1
+
+
+def test_a_plan_file_may_list_several_labels_for_one_status_in_its_order():
+    plan = load_plan_document(
+        good_document(
+            status_key=[
+                {"label": "Achieved", "status": "complete", "phrase": "have been achieved"},
+                {"label": "Green", "status": "on_track", "description": "Being met"},
+                {"label": "On target", "status": "on_track"},
+            ]
+        )
+    )
+    assert [(e.label, e.status, e.position) for e in plan.key_entries()] == [
+        ("Achieved", "complete", 1),
+        ("Green", "on_track", 2),
+        ("On target", "on_track", 3),
+    ]
+    assert plan.labels()[Status.ON_TRACK] == "Green"
+    assert plan.status_key.get(label="Achieved").phrase == "have been achieved"
+
+
+def test_a_plan_files_repeated_label_or_unknown_status_in_its_list_is_refused():
+    with pytest.raises(PlanFileError) as error:
+        load_plan_document(
+            good_document(
+                status_key=[
+                    {"label": "Green", "status": "on_track"},
+                    {"label": "green", "status": "complete"},
+                    {"label": "Purple", "status": "purple"},
+                ]
+            )
+        )
+    assert "plan.status_key[1]: This plan already has that label in its key." in str(error.value)
+    assert "plan.status_key[2]: unknown status 'purple'" in str(error.value)
+    assert not Plan.objects.exists()
+
+
+def test_objectives_and_actions_without_a_reference_are_numbered_in_document_order():
+    plan = load_plan_document(
+        good_document(
+            objectives=[
+                {"reference": "Objective One", "title": "Workforce",
+                 "actions": [{"title": "Recruit"}, {"reference": "A", "title": "Retain"}]},
+                {"title": "Practice", "actions": [{"title": "Audit"}]},
+                {"reference": "2", "title": "Written two"},
+            ]
+        )
+    )  # fmt: skip
+    objectives = [(o.reference, o.reference_numbered) for o in plan.objectives.order_by("id")]
+    assert objectives == [("Objective One", False), ("3", True), ("2", False)]
+    actions = [
+        (a.objective.reference, a.reference, a.reference_numbered)
+        for a in Action.objects.filter(objective__plan=plan).order_by("id")
+    ]
+    assert actions == [
+        ("Objective One", "1", True),
+        ("Objective One", "A", False),
+        ("3", "3.1", True),
+    ]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from improvement.workbook import format as fmt
-from improvement.workbook import reader
+from improvement.workbook.readers import workbook as reader
 from improvement.workbook.services import plan_import
 from tests.workbook.conftest import (
     crafted_xlsx,
@@ -206,7 +206,12 @@ def test_missing_and_unknown_columns_are_reported(importing):
     problems = importing(xlsx(sheets))
     assert [(p.sheet, p.column, p.message) for p in problems] == [
         ("Actions", "Colour", "“Colour” is not a column of the Actions sheet."),
-        ("Actions", "Reference", "The Actions sheet has no Reference column, which it needs."),
+    ]
+    sheets["Actions"] = [["Objective", "Reference", "Colour"], ["1", "1.1", "Blue"]]
+    problems = importing(xlsx(sheets))
+    assert [(p.sheet, p.column, p.message) for p in problems] == [
+        ("Actions", "Colour", "“Colour” is not a column of the Actions sheet."),
+        ("Actions", "Title", "The Actions sheet has no Title column, which it needs."),
     ]
 
 

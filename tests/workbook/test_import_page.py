@@ -71,12 +71,46 @@ def test_a_plan_editor_cannot_import_into_a_plan_they_do_not_edit(client, editor
     assert row_counts() == counts
 
 
-def test_a_plan_editor_cannot_create_a_plan(client, editor):
+def test_a_plan_editor_creates_a_plan_by_import_and_becomes_its_editor(client, editor):
     client.force_login(editor)
     response = upload(client, xlsx(minimal_sheets()))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "make you (editor-user) an editor of plan anytown-2025" in page
+    assert not Plan.objects.exists()
+
+    pending = PendingImport.objects.get()
+    response = client.post(reverse("plan-import-confirm"), {"token": str(pending.token)})
+
+    plan = Plan.objects.get(slug="anytown-2025")
+    assert response.status_code == 302 and response.url == plan.get_absolute_url()
+    assert list(plan.editors.all()) == [editor]
+    assert plan.history.first().history_user == editor
+    assert client.get(plan.get_absolute_url()).status_code == 200
+
+
+def test_a_plan_editor_cannot_create_a_restricted_plan(client, editor):
+    sheets = minimal_sheets()
+    sheets["Plan"].append(["Restricted", "Yes"])
+    client.force_login(editor)
+    response = upload(client, xlsx(sheets))
     assert response.status_code == 400
-    assert "only administrators can create plans" in response.content.decode()
+    assert "Only administrators can change whether a plan is restricted" in (
+        response.content.decode()
+    )
     assert not Plan.objects.exists() and not PendingImport.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["Viewer", "Action owner", "Clerk"])
+def test_a_viewer_owner_or_clerk_cannot_create_a_plan_by_import(client, role):
+    from tests.factories import user_with_role
+
+    person = user_with_role(role)
+    client.force_login(person)
+    counts = row_counts()
+    assert upload(client, xlsx(minimal_sheets())).status_code == 403
+    assert not Plan.objects.exists() and not PendingImport.objects.exists()
+    assert row_counts() == counts
 
 
 def test_a_plan_editor_imports_into_a_plan_they_edit(client, editor):
@@ -290,3 +324,33 @@ def test_a_damaged_workbook_is_a_message_next_to_the_field_never_an_error(client
         page = response.content.decode()
         assert "is damaged" in page or "could not be read" in page
         assert not PendingImport.objects.exists() and not Plan.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["Viewer", "Action owner", "Clerk"])
+def test_the_import_itself_refuses_a_new_plan_from_a_viewer_owner_or_clerk(role):
+    from improvement.workbook.services import plan_import
+    from tests.factories import user_with_role
+
+    person = user_with_role(role)
+    counts = row_counts()
+    result = plan_import(
+        data=xlsx(minimal_sheets()), file_name="plan.xlsx", user=person, confirm=True
+    )
+    assert not result.saved
+    assert [p.message for p in result.problems] == [
+        "You can import only into plans you edit; a new plan can be created by import by a "
+        "plan editor or an administrator."
+    ]
+    assert not result.steps  # nothing of the workbook is worked out for them
+    assert row_counts() == counts
+
+
+def test_an_administrator_imports_any_plan_without_becoming_its_editor(administrator):
+    from improvement.workbook.services import plan_import
+
+    existing = PlanFactory(slug="anytown-2025")  # administrator is not one of its editors
+    result = plan_import(
+        data=xlsx(minimal_sheets()), file_name="plan.xlsx", user=administrator, confirm=True
+    )
+    assert result.saved, [str(p) for p in result.problems]
+    assert result.plan == existing and not existing.editors.exists()

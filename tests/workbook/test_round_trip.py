@@ -7,12 +7,12 @@ import zipfile
 
 import pytest
 
-from improvement.models import Plan, ProgressUpdate
+from improvement.models import Action, Plan, ProgressUpdate
 from improvement.plan_files import _delete_plan
 from improvement.workbook.results import CREATE, KEEP, UNCHANGED
 from improvement.workbook.services import plan_export, plan_import
 from improvement.workbook.writer import example_sheets, template_sheets, to_xlsx
-from tests.workbook.conftest import SEEDS, cells, history_count, row_counts, seed
+from tests.workbook.conftest import SEEDS, cells, history_count, row_counts, seed, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -114,8 +114,8 @@ def test_the_dry_run_saves_nothing():
 def test_the_template_has_every_sheet_and_a_read_me_explaining_every_column():
     book = cells(to_xlsx(template_sheets()))
     assert list(book) == [
-        "Read me", "Plan", "Sections", "Objectives", "Actions", "Milestones", "Updates",
-        "Areas", "Measures", "Targets", "Data",
+        "Read me", "Plan", "Status key", "Sections", "Objectives", "Actions", "Milestones",
+        "Updates", "Areas", "Measures", "Targets", "Data", "Lists",
     ]  # fmt: skip
     readme = book["Read me"]
     table = readme[
@@ -123,7 +123,7 @@ def test_the_template_has_every_sheet_and_a_read_me_explaining_every_column():
     ]
     explained = {(r[0], r[1]) for r in table[1:] if r[1]}
     for sheet, rows in book.items():
-        if sheet in ("Read me", "Plan"):
+        if sheet in ("Read me", "Plan", "Lists"):
             continue
         assert all((sheet, heading) in explained for heading in rows[0]), sheet
     assert all(("Plan", row[0]) in explained for row in book["Plan"][1:])
@@ -149,3 +149,91 @@ def test_the_example_is_the_nottinghamshire_plan_and_imports_into_an_empty_datab
     assert result.saved
     assert Plan.objects.get().title == "Best Value Service Review Improvement Plan"
     assert not [s for s in result.steps if s.kind == KEEP]
+
+
+def _plan_with_its_own_key_and_references():
+    """A plan with several labels per status, updates given in different labels of one
+    status, and objectives and actions with references as written and numbered."""
+    sheets = {
+        "Plan": [
+            ["Field", "Value"],
+            ["Slug", "own-words-2025"],
+            ["Title", "A plan in its own words"],
+            ["Organisation", "Anytown Council"],
+            ["Kind", "Action plan"],
+            ["Start date", "2024-04-01"],
+        ],
+        "Status key": [
+            ["Label", "Status", "Meaning", "Summary phrase"],
+            ["Complete", "Complete", "Done", "have been completed"],
+            ["Achieved", "Complete", "Met, as the council says", None],
+            ["Green", "On track", None, None],
+            ["On target", "On track", None, None],
+            ["Ongoing", "On track", "Continuing", None],
+            ["Red", "Off track", None, None],
+        ],
+        "Objectives": [
+            ["Reference", "Title"],
+            ["Objective One", "Workforce"],
+            [None, "Practice"],
+        ],
+        "Actions": [
+            ["Objective", "Reference", "Title"],
+            ["Objective One", None, "Recruit"],
+            ["Objective One", "A", "Retain"],
+            ["2", None, "Audit"],
+        ],
+        "Updates": [
+            ["Update ref", "Objective", "Action", "As at", "Status", "Progress"],
+            ["1", "Objective One", "1", "30/06/2024", "achieved", "Ten recruited"],
+            ["2", "Objective One", "A", "30/06/2024", "ON TARGET", "Going well"],
+            ["3", "2", "2.1", "30/06/2024", " ongoing ", "Audits monthly"],
+            ["4", "2", "2.1", "30/09/2024", "Complete", "Done"],
+            ["5", "2", None, "30/09/2024", "On track", "The standard word"],
+        ],
+    }
+    result = _import(xlsx(sheets), confirm=True)
+    assert result.saved, [str(p) for p in result.problems]
+    return result.plan
+
+
+def _state(plan):
+    return {
+        "key": [(e.label, e.status, e.description, e.phrase) for e in plan.key_entries()],
+        "objectives": sorted((o.reference, o.reference_numbered) for o in plan.objectives.all()),
+        "actions": sorted(
+            (a.objective.reference, a.reference, a.reference_numbered)
+            for a in Action.objects.filter(objective__plan=plan).select_related("objective")
+        ),
+        "updates": sorted(
+            (str(u.as_at), u.narrative, u.status, u.status_word(plan.labels()))
+            for u in [
+                *ProgressUpdate.objects.filter(action__objective__plan=plan),
+                *ProgressUpdate.objects.filter(objective__plan=plan),
+            ]
+        ),
+    }
+
+
+@pytest.mark.parametrize("as_csv", [False, True])
+def test_several_labels_per_status_and_numbered_references_round_trip(as_csv):
+    plan = _plan_with_its_own_key_and_references()
+    before = _state(plan)
+    assert ("2", True) in before["objectives"] and ("Objective One", "1", True) in before["actions"]
+    assert ("2024-06-30", "Ten recruited", "complete", "Achieved") in before["updates"]
+    first = plan_export(plan=plan, as_csv=as_csv).data
+    _empty_the_database(plan)
+
+    result = _import(first, name="plan.zip" if as_csv else "plan.xlsx", confirm=True)
+
+    assert result.saved, [str(p) for p in result.problems]
+    restored = Plan.objects.get(slug="own-words-2025")
+    assert _state(restored) == before
+    second = plan_export(plan=restored, as_csv=as_csv).data
+    if as_csv:
+        with zipfile.ZipFile(io.BytesIO(first)) as a, zipfile.ZipFile(io.BytesIO(second)) as b:
+            assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}
+    else:
+        assert cells(first) == cells(second)
+    again = _import(second, name="plan.zip" if as_csv else "plan.xlsx")
+    assert again.steps and {s.kind for s in again.steps} == {UNCHANGED}

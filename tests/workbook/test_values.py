@@ -105,7 +105,9 @@ def test_a_status_nobody_defined_is_refused_listing_the_words_that_work(written)
     with pytest.raises(CellProblem) as caught:
         read_status(written, status_words(GREEN_AMBER_RED), GREEN_AMBER_RED)
     assert "is not a status this plan defines" in caught.value.message
-    assert "Green" in caught.value.fix and "On track" in caught.value.fix
+    assert "Its labels: Green, Amber, Red." in caught.value.message
+    assert "On track" in caught.value.fix and "Status key sheet" in caught.value.fix
+    assert caught.value.label == written  # the dry run offers to add it
 
 
 def test_a_plans_own_label_wins_over_a_standard_word():

@@ -10,6 +10,28 @@ and bench/import_size.py measured how many fit well inside a request). A formula
 evaluated: openpyxl is asked for what the cell holds (`data_only=False`), and a formula
 cell is reported as a problem. Anything openpyxl cannot make sense of becomes a
 problem for the person, never an exception for the server.
+
+The rows (what any reader of a plan document hands the planner): a `ReadWorkbook` whose
+`sheets` are keyed by the sheet's name in `format.SHEETS`; each `SheetRows` has the
+column headings as written and its `rows`, each a `Row(number, values)` with `values`
+keyed by the `format.Column` name and holding the cell as read (text, a number, a date,
+a boolean or None; `INVALID` where the cell was already reported). The Plan sheet is
+`fields` instead: field name -> (row number, value). Nothing is interpreted here: the
+planner reads every value (`values.py`), so a reader of another format yields the same
+rows and gets the same rules. Worth knowing when producing rows:
+
+- Status key sheet: one row per label, in the plan's order: Label, Status (the standard
+  status it means, by word or code), Meaning, Summary phrase. Several rows may share a
+  Status. The Plan sheet's "<status> label"/"<status> meaning" fields of older workbooks
+  are still read (`Column.legacy`).
+- A status anywhere (Updates "Status") is the text as written ("Achieved", " on track "):
+  the planner matches it to the plan's key ignoring case and spaces, and keeps the label
+  it matched on the update (`ProgressUpdate.status_label`).
+- Objectives and Actions "Reference" may be None: the planner numbers the row by its
+  place in the document (among the objectives; among its objective's actions) and marks
+  it numbered. "Reference numbered" ("Yes"/None) says a written reference was numbered
+  by the tracker (exports write it, so numbers survive a round trip). Rows that refer to
+  a numbered objective or action (Actions "Objective", Updates "Action") use its number.
 """
 
 from __future__ import annotations
@@ -287,7 +309,7 @@ def _read_xlsx(data: bytes, result: ReadWorkbook) -> None:
             result.refuse(f"The workbook has {len(titles)} sheets, too many.", TEMPLATE_HINT)
             return
         for title in titles:
-            if fmt.is_readme(title):
+            if fmt.is_ignored(title):
                 continue
             sheet = fmt.sheet_named(title)
             if sheet is None:
@@ -347,7 +369,7 @@ def _read_csv_zip(archive: zipfile.ZipFile, entries, result: ReadWorkbook) -> No
             continue
         found = True
         title = path.stem
-        if fmt.is_readme(title):
+        if fmt.is_ignored(title):
             continue
         sheet = fmt.sheet_named(title)
         if sheet is None:
