@@ -2,17 +2,79 @@
 inline. Plan editors see the measures of the plans they edit; values of a measure fed by
 the workforce returns are read-only here."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from improvement.admin import HistoryAdmin, PlanScoped, VersionedAdmin, VersionedForm
 from metrics.models import DataPoint, Measure, Target
+from metrics.wording import TargetNotUnderstood, read_target, words_out
+
+
+class TargetForm(forms.ModelForm):
+    """A target typed as the plan words it (`metrics.wording`): its number, change and
+    words are worked out from `words`, and any problem with them is shown there."""
+
+    words = forms.CharField(
+        label="Target",
+        max_length=300,
+        help_text="As the plan words it: 80; a change from the baseline (10% increase, "
+        'halve, +5 percentage points); 7:10 for a ratio; or text in quotes ("all staff").',
+    )
+
+    class Meta:
+        model = Target
+        fields = ["kind", "due_date", "words", "value_high", "set_on", "replaces", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            target = self.instance
+            self.initial["words"] = str(
+                words_out(
+                    value=target.value,
+                    value_high=target.value_high,
+                    written=target.written,
+                    change_by=target.change_by,
+                )
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        words = cleaned.get("words")
+        try:
+            unit = self.instance.measure.unit  # the inline sets the measure being edited
+        except Measure.DoesNotExist:
+            unit = ""
+        if words and unit:
+            try:
+                read = read_target(words, unit)
+            except TargetNotUnderstood as error:
+                self.add_error("words", str(error))
+            else:
+                self.instance.value = read.value
+                self.instance.written = read.written
+                self.instance.change_by = read.change_by
+                self.instance.change = read.change
+        return cleaned
+
+    def _update_errors(self, errors):
+        # The model's rules on the number, words and change belong to the Target field.
+        if hasattr(errors, "error_dict"):
+            remapped: dict[str, list] = {}
+            for field, messages in errors.error_dict.items():
+                key = "words" if field in ("value", "written", "change", "change_by") else field
+                remapped.setdefault(key, []).extend(messages)
+            errors = ValidationError(remapped)
+        super()._update_errors(errors)
 
 
 class TargetInline(admin.TabularInline):
     model = Target
+    form = TargetForm
     fk_name = "measure"
     extra = 0
-    fields = ["kind", "due_date", "value", "value_high", "set_on", "replaces", "reason"]
+    fields = ["kind", "due_date", "words", "value_high", "set_on", "replaces", "reason"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "replaces":
@@ -24,7 +86,7 @@ class TargetInline(admin.TabularInline):
 class DataPointInline(admin.TabularInline):
     model = DataPoint
     extra = 0
-    fields = ["period_end", "value", "text", "note", "source", "entered_by"]
+    fields = ["period_end", "dated", "value", "text", "note", "source", "entered_by"]
     readonly_fields = ["source", "entered_by"]
     ordering = ["-period_end"]
 

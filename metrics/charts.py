@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from metrics.status import UNDATED, Point, TargetRow
 from metrics.units import RESOLUTION, format_value
+from metrics.wording import target_value_words
 
 #: The most ticks an axis has (count + 2 at most; this bounds the loop whatever the input).
 MAX_TICKS = 12
@@ -103,17 +104,20 @@ def line_chart(
     targets: list[TargetRow] = (),
     box: Box = Box(),
 ) -> SafeString:
-    """A line chart of a measure's values with its baseline and targets."""
+    """A line chart of a measure's values with its baseline and targets. A target with no
+    date is a line across the whole chart; one with no number (words, or a change with no
+    baseline yet) is described, not drawn."""
+    description = _describe(points, baseline, targets, unit)
+    targets = [t for t in targets if t.value is not None]
     dates = [p.period_end for p in points]
-    dates += [t.due_date for t in targets]
+    dates += [t.due_date for t in targets if t.due_date is not None]
     if baseline is not None and baseline.period_end != UNDATED:
         dates.append(baseline.period_end)
     values = [Decimal(p.value) for p in points]
     values += [Decimal(v) for t in targets for v in (t.value, t.value_high) if v is not None]
     if baseline is not None:
         values.append(Decimal(baseline.value))
-    description = _describe(points, baseline, targets, unit)
-    if not points and not targets:
+    if not dates:
         return mark_safe(  # noqa: S308 - built from escaped parts
             f'<p class="govuk-body" id="{_a(chart_id)}">No values to chart yet.</p>'
         )
@@ -168,13 +172,19 @@ def line_chart(
         )
     for target in targets:
         for value in filter(lambda v: v is not None, (target.value, target.value_high)):
-            ty, tx = y(value), x(target.due_date)
             word = "Milestone" if target.kind == "interim" else "Target"
-            parts.append(
-                f'<line x1="{box.left}" x2="{tx:.1f}" y1="{ty:.1f}" y2="{ty:.1f}" '
-                f'stroke="#0b0c0c" stroke-width="1.5" stroke-dasharray="2 3"/>'
+            ty = y(value)
+            # No date: the aim at every date, a line across the chart with no marker.
+            tx = x(target.due_date) if target.due_date is not None else right
+            marker = (
                 f'<path d="M{tx:.1f},{ty - 6:.1f} l6,6 l-6,6 l-6,-6 z" fill="#ffffff" '
                 f'stroke="#0b0c0c" stroke-width="2"/>'
+                if target.due_date is not None
+                else ""
+            )
+            parts.append(
+                f'<line x1="{box.left}" x2="{tx:.1f}" y1="{ty:.1f}" y2="{ty:.1f}" '
+                f'stroke="#0b0c0c" stroke-width="1.5" stroke-dasharray="2 3"/>{marker}'
                 f'<text x="{right + 6}" y="{ty + 4:.1f}" fill="#0b0c0c">{word} '
                 f"{_a(format_value(value, unit))}</text>"
             )
@@ -242,5 +252,6 @@ def _describe(points, baseline, targets, unit) -> str:
         parts.append(f"Baseline {format_value(baseline.value, unit)}.")
     for target in targets:
         word = "Milestone" if target.kind == "interim" else "Target"
-        parts.append(f"{word} {format_value(target.value, unit)} by {target.due_date:%B %Y}.")
+        due = f"by {target.due_date:%B %Y}" if target.due_date else "(no date)"
+        parts.append(f"{word} {target_value_words(target, unit)} {due}.")
     return " ".join(parts)

@@ -13,6 +13,20 @@ class DataPointForm(forms.Form):
         help_text="The last day of the period the value is for, for example 31/03/2025.",
         required_message="Enter the date the value is for.",
     )
+    dated = forms.TypedChoiceField(
+        label="This date is",
+        choices=[
+            (DataPoint.Dated.PERIOD, "The end of the period the figure is for"),
+            (
+                DataPoint.Dated.REPORTED,
+                "The date of the report that gave the figure (it has no date of its own)",
+            ),
+        ],
+        initial=DataPoint.Dated.PERIOD,
+        required=False,
+        empty_value=DataPoint.Dated.PERIOD,
+        widget=forms.RadioSelect,
+    )
     value = forms.DecimalField(
         label="Value",
         required=False,
@@ -61,6 +75,7 @@ class DataPointForm(forms.Form):
         point = DataPoint(
             measure=self.measure,
             period_end=period_end,
+            dated=cleaned.get("dated") or DataPoint.Dated.PERIOD,
             value=cleaned.get("value"),
             text=cleaned.get("text", ""),
             note=cleaned.get("note", ""),

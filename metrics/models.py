@@ -8,6 +8,8 @@ target that was in force then. Values are Decimals. A measure may be fed by a wo
 indicator (`indicator`), in which case its data points come from the workforce returns.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,7 +20,8 @@ from simple_history.models import HistoricalRecords
 
 from improvement.models.versioned import Versioned
 from improvement.text_limits import LONG_TEXT, text_validators
-from metrics.units import Unit, tolerance_problem, value_problem
+from metrics.status import apply_change
+from metrics.units import Unit, format_value, tolerance_problem, value_problem
 
 #: Why a measure fed by the workforce returns takes no value typed in by hand.
 FED_BY_RETURNS = (
@@ -31,7 +34,9 @@ class Direction(models.TextChoices):
     HIGHER = "higher", "Higher is better"
     LOWER = "lower", "Lower is better"
     RANGE = "range", "Within a range"
-    NONE = "none", "No stated direction"
+    # The plan does not say whether more is better: values are shown against the target,
+    # never coloured on a guess (`metrics.status`).
+    NONE = "none", "Direction not stated"
 
 
 class TargetPath(models.TextChoices):
@@ -69,7 +74,12 @@ class Measure(Versioned):
         validators=text_validators(LONG_TEXT),
     )
     unit = models.CharField(max_length=20, choices=Unit.choices)
-    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    direction = models.CharField(
+        max_length=10,
+        choices=Direction.choices,
+        default=Direction.NONE,
+        help_text="Not stated: its values are shown against the target without a colour.",
+    )
     target_path = models.CharField(
         "between targets",
         max_length=10,
@@ -178,16 +188,51 @@ class Measure(Versioned):
 
 
 class Target(models.Model):
+    """A target as the plan words it: a number (`value`), a change from the measure's
+    baseline (`change_by`, `change`: "10% increase", "halve") or text, each with its words
+    kept in `written` (`metrics.wording`); with a due date or none."""
+
     class Kind(models.TextChoices):
         INTERIM = "interim", "Interim target (milestone)"
         FINAL = "final", "Final target"
 
+    class ChangeBy(models.TextChoices):
+        PERCENT = "percent", "A percentage of the baseline (10% increase: +10)"
+        FACTOR = "factor", "A multiple of the baseline (halve: 0.5)"
+        AMOUNT = "amount", "An amount added to the baseline (+5 percentage points: +5)"
+
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="targets")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FINAL)
-    due_date = models.DateField()
+    due_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Empty: the plan gives no date; the latest value is judged against it.",
+    )
     value = models.DecimalField(
-        **{**VALUE, "null": False, "blank": False},
-        help_text="The target; for a range, its lower end.",
+        **VALUE,
+        help_text="The target as a number; for a range, its lower end. Empty for a change "
+        "from the baseline or a target in words.",
+    )
+    written = models.CharField(
+        "as written",
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",
+        validators=text_validators(),
+        help_text="The plan's words where they are not a bare number: “10% increase”, "
+        "“halve”, “7:10”, “all staff”. Shown wherever the target is.",
+    )
+    change_by = models.CharField(
+        "change from the baseline",
+        max_length=10,
+        choices=ChangeBy.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    change = models.DecimalField(
+        "size of the change", **VALUE, help_text="Signed: -10 for a 10% decrease."
     )
     value_high = models.DecimalField("upper end (ranges only)", **VALUE)
     set_on = models.DateField(
@@ -209,10 +254,22 @@ class Target(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["measure", "due_date", "set_on", "id"]
+        ordering = ["measure", F("due_date").asc(nulls_last=True), "set_on", "id"]
         constraints = [
             models.CheckConstraint(
                 name="target_kind_valid", condition=Q(kind__in=["interim", "final"])
+            ),
+            models.CheckConstraint(
+                name="target_change_complete",
+                condition=Q(change_by="", change__isnull=True)
+                | (Q(change_by__in=["percent", "factor", "amount"]) & Q(change__isnull=False)),
+                violation_error_message="A change from the baseline needs its size.",
+            ),
+            models.CheckConstraint(
+                name="target_has_an_aim",
+                condition=Q(value__isnull=False) | ~Q(change_by="") | ~Q(written=""),
+                violation_error_message="Give the target: a number, a change from the "
+                "baseline, or its words.",
             ),
             models.CheckConstraint(
                 name="target_range_in_order",
@@ -222,7 +279,24 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.value} by {self.due_date:%d/%m/%Y}"
+        aim = self.written or (self.value if self.value is not None else "")
+        due = f"by {self.due_date:%d/%m/%Y}" if self.due_date else "(no date)"
+        return f"{self.get_kind_display()} {aim} {due}"
+
+    @property
+    def is_text(self) -> bool:
+        """Words only: shown, never judged."""
+        return self.value is None and not self.change_by
+
+    def resolved_value(self) -> Decimal | None:
+        """The number the target comes to: its value, or its change applied to the
+        measure's baseline (None for text, or a change with no baseline yet)."""
+        if self.change_by:
+            measure = _measure_of(self)
+            if measure is None or measure.baseline_value is None or self.change is None:
+                return None
+            return apply_change(measure.baseline_value, self.change_by, self.change)
+        return self.value
 
     def clean(self) -> None:
         super().clean()
@@ -235,8 +309,26 @@ class Target(models.Model):
             problem = value_problem(value, unit) if value is not None else None
             if problem:
                 raise ValidationError({field: problem})
-        if measure.direction == Direction.RANGE and self.value_high is None:
-            raise ValidationError({"value_high": "A range needs its upper end."})
+        if self.change_by:
+            if self.value is not None:
+                raise ValidationError(
+                    {"value": "A change from the baseline has no number of its own."}
+                )
+            resolved = self.resolved_value()
+            problem = value_problem(resolved, unit) if resolved is not None else None
+            if problem:
+                raise ValidationError(
+                    {
+                        "change": f"From the baseline of "
+                        f"{format_value(measure.baseline_value, unit)}, “{self.written}” "
+                        f"comes to {format_value(resolved, unit)}. {problem}"
+                    }
+                )
+        if measure.direction == Direction.RANGE:
+            if self.value is None:
+                raise ValidationError({"value": "A range's target is two numbers."})
+            if self.value_high is None:
+                raise ValidationError({"value_high": "A range needs its upper end."})
         if self.replaces_id:
             if self.replaces.measure_id != self.measure_id:
                 raise ValidationError(
@@ -257,8 +349,28 @@ class DataPoint(models.Model):
         ENTERED = "entered", "Entered"
         WORKFORCE = "workforce", "Workforce returns"
 
+    class Dated(models.TextChoices):
+        """What the figure's date is: the end of the period it measures, or (where the
+        document gives no such date) the date of the report that gave the figure."""
+
+        PERIOD = "period", "Period end: the date the figure is for"
+        REPORTED = "reported", "Reported in: the date of the report that gave it"
+
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="data_points")
-    period_end = models.DateField("period end")
+    period_end = models.DateField(
+        "period end",
+        help_text="The date the figure is for, or, for a reported figure, the date of the "
+        "report that gave it.",
+    )
+    dated = models.CharField(
+        "date is",
+        max_length=10,
+        choices=Dated.choices,
+        default=Dated.PERIOD,
+        # Also in the database, so rows written by code that predates the field (older
+        # migrations' data steps) are dated by their period.
+        db_default=Dated.PERIOD,
+    )
     value = models.DecimalField(**VALUE)
     text = models.TextField(
         blank=True,
@@ -284,6 +396,9 @@ class DataPoint(models.Model):
                 violation_error_message="This measure already has a value for that date.",
             ),
             models.CheckConstraint(
+                name="data_point_dated_valid", condition=Q(dated__in=["period", "reported"])
+            ),
+            models.CheckConstraint(
                 name="data_point_has_value_or_text",
                 condition=Q(value__isnull=False) | ~Q(text=""),
                 violation_error_message="Give a value (or, for a qualitative measure, some text).",
@@ -291,7 +406,12 @@ class DataPoint(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.measure} at {self.period_end:%d/%m/%Y}"
+        word = "reported" if self.is_reported else "at"
+        return f"{self.measure} {word} {self.period_end:%d/%m/%Y}"
+
+    @property
+    def is_reported(self) -> bool:
+        return self.dated == DataPoint.Dated.REPORTED
 
     def clean(self) -> None:
         super().clean()

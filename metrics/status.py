@@ -18,6 +18,16 @@ The target a value is judged against
     track when the as-at date moves into April and the next milestone (53 by March 2008)
     comes into view.
 
+Targets as councils write them (`metrics.wording`)
+    A target with no date is due after every dated one and never passes: the latest
+    value is judged against it (a line never leads to it; it is a step). A change from
+    the baseline ("10% increase", "halve") is judged as the number it comes to from the
+    measure's baseline (`TargetRow.value`, worked out by `metrics.selectors`); with no
+    baseline yet it has no number, and a target in words (text) never has one: the value
+    is shown beside the target's words with no status, and the reason says why. A figure
+    given only with the date of the report it came from ("reported in") is dated by that
+    report: it is judged, and ordered, at that date.
+
 Status (the same five-word vocabulary as actions, so measures roll up with them)
     shortfall = how far the latest value is from meeting the target, in the measure's
     unit: target - value when higher is better, value - target when lower is better, the
@@ -25,8 +35,8 @@ Status (the same five-word vocabulary as actions, so measures roll up with them)
     0 < shortfall <= amber tolerance: at risk; beyond it: off track. No tolerance means
     any shortfall is off track. No value by the date: no status ("no data"), never a
     colour. No target: no status ("no target to judge against"). Text measures have none.
-    No stated direction: the value and the target are shown, with no status (nobody said
-    whether higher or lower is better), and the reason says so.
+    Direction not stated: the value and the target are shown, with no status (nobody said
+    whether higher or lower is better: a colour would be a guess), and the reason says so.
 
 Trend
     The change since the previous value and since the baseline, called better or worse
@@ -64,17 +74,40 @@ class TargetRow:
 
     id: int
     kind: str
-    due_date: date
-    value: Decimal
+    due_date: date | None  # None: the plan gives no date
+    # The number a value is judged against: the target's own, or its change worked out
+    # from the baseline; None for a target in words or a change with no baseline yet.
+    value: Decimal | None
     value_high: Decimal | None = None
     set_on: date | None = None  # None: in force from the start
     replaces_id: int | None = None
+    written: str = ""  # the plan's words ("10% increase", "7:10", "all staff")
+    change_by: str = ""  # "percent", "factor", "amount": a change from the baseline
+    change: Decimal | None = None  # its size: -10 for a 10% decrease, 0.5 for halve
+
+    @property
+    def heading(self) -> str:
+        """Which way a change from the baseline goes ("higher", "lower"; "" if none)."""
+        if not self.change_by or self.change is None:
+            return ""
+        pivot = 1 if self.change_by == "factor" else 0
+        return "higher" if self.change > pivot else "lower" if self.change < pivot else ""
+
+    @property
+    def due(self) -> date:
+        """The due date to sort and compare by: a target with no date comes last."""
+        return self.due_date or date.max
+
+    @property
+    def judged(self) -> bool:
+        return self.value is not None
 
 
 @dataclass(frozen=True)
 class Point:
     period_end: date
     value: Decimal
+    reported: bool = False  # dated by the report that gave it, not by its period
 
 
 @dataclass(frozen=True)
@@ -119,6 +152,27 @@ class Assessment:
     def has_data(self) -> bool:
         return self.latest is not None
 
+    @property
+    def note(self) -> str:
+        """Why there is no status, in a few words for a table cell ("" with a status)."""
+        if self.status is not None:
+            return ""
+        return self.reason.split(":", 1)[0] if ":" in self.reason else self.reason.rstrip(".")
+
+
+def apply_change(baseline: Decimal, change_by: str, change: Decimal) -> Decimal:
+    """The number a change from the baseline comes to: 14 with a 10% increase
+    ("percent", 10) is 15.4; 40 halved ("factor", 0.5) is 20; 60% and +5 percentage
+    points ("amount", 5) is 65%."""
+    match change_by:
+        case "percent":
+            value = baseline * (1 + change / 100)
+        case "factor":
+            value = baseline * change
+        case _:
+            value = baseline + change
+    return value.quantize(_PLACES)
+
 
 def targets_known_at(targets: list[TargetRow], as_at: date) -> list[TargetRow]:
     """The targets agreed by `as_at` that no revision agreed by then has replaced."""
@@ -152,15 +206,15 @@ def targets_for(targets: list[TargetRow], day: date, as_at: date) -> list[Target
 
 def _step(targets: list[TargetRow], day: date) -> TargetRow | None:
     interims = sorted(
-        (t for t in targets if t.kind == INTERIM and t.due_date >= day), key=lambda t: t.due_date
+        (t for t in targets if t.kind == INTERIM and t.due >= day), key=lambda t: t.due
     )
     if interims:
         return interims[0]
-    finals = sorted((t for t in targets if t.kind == FINAL), key=lambda t: t.due_date)
+    finals = sorted((t for t in targets if t.kind == FINAL), key=lambda t: t.due)
     if finals:
-        upcoming = [t for t in finals if t.due_date >= day]
+        upcoming = [t for t in finals if t.due >= day]
         return upcoming[0] if upcoming else finals[-1]
-    past_interims = sorted((t for t in targets if t.kind == INTERIM), key=lambda t: t.due_date)
+    past_interims = sorted((t for t in targets if t.kind == INTERIM), key=lambda t: t.due)
     return past_interims[-1] if past_interims else None
 
 
@@ -177,14 +231,14 @@ def aim_for(
     target = _step(applying, day)
     if target is None:
         return None
-    if path != LINE or target.due_date <= day:
+    if path != LINE or target.due <= day or target.due_date is None or not target.judged:
         return Aim(day, target.value, target.value_high, target)
     # The line comes from the latest target (or the dated baseline) before the value.
-    earlier = [t for t in applying if t.due_date < day]
+    earlier = [t for t in applying if t.due < day and t.judged]
     start: Point | None = None
     start_high: Decimal | None = None
     if earlier:
-        last = max(earlier, key=lambda t: (t.due_date, t.kind == FINAL))
+        last = max(earlier, key=lambda t: (t.due, t.kind == FINAL))
         start, start_high = Point(last.due_date, last.value), last.value_high
     elif baseline is not None and baseline.period_end > UNDATED:
         start = baseline
@@ -225,7 +279,7 @@ def _trend(old: Decimal, new: Decimal, direction: str, target: TargetRow | None)
         return Trend(change, "same")
     if direction == NONE:
         return Trend(change, "up" if change > 0 else "down")
-    if direction == RANGE and target is not None:
+    if direction == RANGE and target is not None and target.judged:
         closer = shortfall(new, target, RANGE) < shortfall(old, target, RANGE)
         further = shortfall(new, target, RANGE) > shortfall(old, target, RANGE)
         return Trend(change, "better" if closer else "worse" if further else "same")
@@ -242,6 +296,8 @@ def _on_course(
     as_at: date,
 ) -> bool | None:
     met = shortfall(latest.value, target, direction) <= 0
+    if target.due_date is None:
+        return True if met else None  # no date to project to
     if target.due_date <= as_at or met:
         return met
     if start is None or start.period_end >= latest.period_end:
@@ -295,12 +351,32 @@ def assess(
         return Assessment(None, "No target to judge against.", **common)
 
     shown = format_value(latest.value, unit)
-    aim_words = _aim_words(aim, unit, direction)
-    if direction == NONE:
+    if aim.value is None:
+        if target.change_by:
+            return Assessment(
+                None,
+                f"No baseline: the target “{target.written}” is a change from the baseline, "
+                f"and the measure has no baseline yet, so {shown} is shown without a colour.",
+                **common,
+            )
         return Assessment(
             None,
-            f"No status: the measure does not say whether a higher or a lower value is "
-            f"better, so {shown} is shown beside the {aim_words} without a colour.",
+            f"Target in words: “{target.written}” is shown beside {shown}, not judged.",
+            **common,
+        )
+    aim_words = _aim_words(aim, unit, direction)
+    if direction == NONE:
+        hint = (
+            f" Its target “{target.written}” aims {target.heading}: say on the measure "
+            f"that {target.heading} is better to colour it."
+            if target.heading
+            else ""
+        )
+        return Assessment(
+            None,
+            f"Direction not stated: the measure does not say whether a higher or a lower "
+            f"value is better, so {shown} is shown beside the {aim_words} without a "
+            f"colour.{hint}",
             **common,
         )
     gap = shortfall(latest.value, aim, direction)
@@ -344,7 +420,7 @@ def _aim_words(aim: Aim, unit: str, direction: str) -> str:
     """ "target of 50 FTE by 31 March 2007", or for a line "straight-line target of
     51.5 FTE on 30 September 2007 (on the way to the target of 53 FTE by 31 March 2008)"."""
     words = _target_words(aim.target, unit, direction)
-    if not aim.interpolated or aim.on >= aim.target.due_date:
+    if not aim.interpolated or aim.on >= aim.target.due:
         return words
     if direction == RANGE and aim.value_high is not None:
         point = f"{format_value(aim.value, unit)} to {format_value(aim.value_high, unit)}"
@@ -355,8 +431,12 @@ def _aim_words(aim: Aim, unit: str, direction: str) -> str:
 
 def _target_words(target: TargetRow, unit: str, direction: str) -> str:
     kind = "interim target" if target.kind == INTERIM else "target"
+    due = f"by {target.due_date:%-d %B %Y}" if target.due_date else "(no date)"
     if direction == RANGE and target.value_high is not None:
         band = f"{format_value(target.value, unit)} to {format_value(target.value_high, unit)}"
-        return f"{kind} of {band} by {target.due_date:%-d %B %Y}"
+        return f"{kind} of {band} {due}"
     at_most = " or less" if direction == LOWER else ""
-    return f"{kind} of {format_value(target.value, unit)}{at_most} by {target.due_date:%-d %B %Y}"
+    aim = f"{format_value(target.value, unit)}{at_most}"
+    if target.written:
+        aim += f" (“{target.written}”)"
+    return f"{kind} of {aim} {due}"

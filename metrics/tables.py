@@ -7,9 +7,10 @@ from django_tables2.data import TableData
 
 from improvement.paging import BoundedPaging
 from improvement.status import SEVERITY
-from improvement.templatetags.tracker import status_tag
 from metrics.charts import sparkline
+from metrics.templatetags.measures import measure_status
 from metrics.units import format_change, format_value
+from metrics.wording import due_words, figure_date_words, target_value_words
 
 ARROWS = {"better": "↑", "worse": "↓", "same": "→", "up": "↑", "down": "↓"}
 
@@ -57,27 +58,21 @@ class MeasureTable(BoundedPaging, tables.Table):
         return format_html(
             '{}<br><span class="govuk-body-s">{}</span>',
             format_value(latest.value, record.measure.unit),
-            f"{latest.period_end:%-d %b %Y}",
+            figure_date_words(latest.period_end, latest.reported, short=True),
         )
 
     def render_target(self, record):
         target = record.assessment.target
         if target is None:
             return "None set"
-        value = format_value(target.value, record.measure.unit)
-        if target.value_high is not None:
-            value += f" to {format_value(target.value_high, record.measure.unit)}"
         return format_html(
-            '{}<br><span class="govuk-body-s">by {}</span>', value, f"{target.due_date:%b %Y}"
+            '{}<br><span class="govuk-body-s">{}</span>',
+            target_value_words(target, record.measure.unit),
+            due_words(target.due_date, short=True),
         )
 
     def render_status(self, record):
-        badge = status_tag(record.status, self.labels_for(record.measure.plan))
-        return format_html(
-            '{}<br><span class="govuk-body-s">{}</span>',
-            badge,
-            "No data" if not record.assessment.has_data and not record.measure.is_text else "",
-        )
+        return measure_status(record, self.labels_for(record.measure.plan))
 
     def order_status(self, queryset, is_descending):
         ranked = sorted(

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -76,6 +77,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     DataPoint.objects.create(
                         measure=measure,
                         period_end=entry_form.cleaned_data["period_end"],
+                        dated=entry_form.cleaned_data["dated"] or DataPoint.Dated.PERIOD,
                         value=entry_form.cleaned_data.get("value"),
                         text=entry_form.cleaned_data.get("text", ""),
                         note=entry_form.cleaned_data["note"],
@@ -120,8 +122,11 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("entered_by")
             .order_by("-period_end"),
             "targets": measure.targets.select_related("replaces", "replaced_by").order_by(
-                "due_date", "set_on"
+                F("due_date").asc(nulls_last=True), "set_on"
             ),
+            # Each target's number as the status worked it out (a change from the baseline
+            # included), by id, for the targets table.
+            "target_rows": {t.id: t for t in state.targets},
             "entry_form": entry_form,
             "may_enter": may_enter,
         },

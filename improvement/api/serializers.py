@@ -29,8 +29,9 @@ from improvement.status import (
     as_status,
     status_word,
 )
-from metrics.models import Direction, Indicator, TargetPath
+from metrics.models import DataPoint, Direction, Indicator, Target, TargetPath
 from metrics.units import Unit, format_value
+from metrics.wording import target_words
 
 TREND_CHOICES = [
     ("better", "Better"),
@@ -366,6 +367,10 @@ class MeasureSerializer(_ItemSerializer):
     latest_period_end = serializers.DateField(
         source="assessment.latest.period_end", allow_null=True
     )
+    latest_reported = serializers.SerializerMethodField(
+        help_text="True when the latest figure is dated by the report that gave it (the "
+        "document gave no date of its own): latest_period_end is the report's date."
+    )
     latest_display = serializers.SerializerMethodField(help_text='In its unit: "14.0%".')
     latest_text = serializers.SerializerMethodField(help_text="Qualitative measures only.")
     previous_value = _decimal(source="assessment.previous.value")
@@ -375,9 +380,33 @@ class MeasureSerializer(_ItemSerializer):
     target_kind = serializers.ChoiceField(
         source="assessment.target.kind", choices=["interim", "final"], allow_null=True
     )
-    target_value = _decimal(source="assessment.target.value", help_text="In force at the date.")
+    target_value = _decimal(
+        source="assessment.target.value",
+        help_text="In force at the date: its number, a change from the baseline worked out "
+        "from the baseline; null for a target in words or a change with no baseline yet.",
+    )
     target_value_high = _decimal(source="assessment.target.value_high", help_text="Ranges only.")
-    target_due_date = serializers.DateField(source="assessment.target.due_date", allow_null=True)
+    target_due_date = serializers.DateField(
+        source="assessment.target.due_date",
+        allow_null=True,
+        help_text="Null when the plan gives no date (the latest value is judged against it).",
+    )
+    target_written = serializers.CharField(
+        source="assessment.target.written",
+        allow_null=True,
+        help_text='The target as the plan words it ("10% increase", "halve", "7:10", "all '
+        'staff"); empty for a plain number.',
+    )
+    target_change_by = serializers.ChoiceField(
+        source="assessment.target.change_by",
+        choices=[("", "Not a change"), *Target.ChangeBy.choices],
+        allow_null=True,
+        help_text="How a change from the baseline applies: a percentage of it, a multiple "
+        "of it, or an amount added to it.",
+    )
+    target_display = serializers.SerializerMethodField(
+        help_text='The target as pages show it: "15.4% (10% increase) by 31 March 2017".'
+    )
     judged_against = _decimal(
         source="assessment.aim.value",
         help_text="What the latest value was judged against at its own date: the target, "
@@ -386,6 +415,11 @@ class MeasureSerializer(_ItemSerializer):
     status = _status(source="assessment.status")
     status_label = serializers.SerializerMethodField()
     status_reason = serializers.CharField(source="assessment.reason")
+    status_note = serializers.CharField(
+        source="assessment.note",
+        help_text='With no status, why in a few words ("Direction not stated", "Target in '
+        'words", "No baseline"); empty with a status.',
+    )
     shortfall = _decimal(
         source="assessment.shortfall", help_text="How far from the target (zero or less: met)."
     )
@@ -424,6 +458,14 @@ class MeasureSerializer(_ItemSerializer):
         latest = state.assessment.latest
         return format_value(latest.value if latest else None, state.measure.unit)
 
+    def get_latest_reported(self, state) -> bool | None:
+        latest = state.assessment.latest
+        return latest.reported if latest else None
+
+    def get_target_display(self, state) -> str | None:
+        target = state.assessment.target
+        return target_words(target, state.measure.unit) if target else None
+
     def get_latest_text(self, state) -> str | None:
         return state.texts[-1].text if state.texts else None
 
@@ -441,7 +483,11 @@ class DataPointSerializer(_ItemSerializer):
     measure_id = serializers.IntegerField()
     measure_name = serializers.CharField(source="measure.name")
     plan = serializers.CharField(source="measure.plan.slug", help_text="The plan's slug.")
-    period_end = serializers.DateField()
+    period_end = serializers.DateField(
+        help_text="The date the figure is for, or (dated: reported) the date of the report "
+        "that gave it."
+    )
+    dated = serializers.ChoiceField(choices=DataPoint.Dated.choices)
     value = _decimal()
     text = serializers.CharField(help_text="Qualitative measures only.")
     note = serializers.CharField()

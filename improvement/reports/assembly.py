@@ -72,6 +72,7 @@ from metrics.models import Direction
 from metrics.selectors import MeasureState, measure_states
 from metrics.status import UNDATED, Point, TargetRow, targets_known_at
 from metrics.units import Unit, format_change, format_value
+from metrics.wording import due_words, target_value_words
 
 # How the summary paragraph names each kind of plan.
 KIND_NOUNS = {
@@ -430,6 +431,10 @@ class ReportMeasure:
     target_number: Decimal | None = None
     chart: ChartData | None = None  # None for a measure of text
     pk: int = 0
+    # The latest figure is dated by the report that gave it, not by its own period.
+    latest_reported: bool = False
+    # The target as the plan words it ("10% increase", "all staff"; "" for a number).
+    target_written: str = ""
 
     @property
     def status_label(self) -> str:
@@ -439,11 +444,15 @@ class ReportMeasure:
     def latest(self) -> str:
         if self.latest_date is None:
             return self.latest_value
-        return f"{self.latest_value} ({self.latest_date:%b %Y})"
+        reported = "reported " if self.latest_reported else ""
+        return f"{self.latest_value} ({reported}{self.latest_date:%b %Y})"
 
     @property
     def target(self) -> str:
-        return f"{self.target_value} by {self.target_due:%b %Y}" if self.target_due else ""
+        if not self.target_value:
+            return ""
+        due = due_words(self.target_due, short=True) if self.target_due else "(no date)"
+        return f"{self.target_value} {due}"
 
     @property
     def value_and_target(self) -> str:
@@ -752,11 +761,8 @@ def _objective(
 def _measure(state: MeasureState, labels: dict, as_at: date) -> ReportMeasure:
     measure, a = state.measure, state.assessment
     unit = measure.unit
-    target = ""
-    if a.target is not None:
-        target = format_value(a.target.value, unit)
-        if a.target.value_high is not None:
-            target += f" to {format_value(a.target.value_high, unit)}"
+    # As the plan words it: "15.4% (10% increase)", "7:10", "all staff (100.0%)".
+    target = target_value_words(a.target, unit) if a.target is not None else ""
     trend = ""
     if a.since_previous is not None:
         trend = (
@@ -794,9 +800,14 @@ def _measure(state: MeasureState, labels: dict, as_at: date) -> ReportMeasure:
             else ("Qualitative" if measure.is_text else "No data")
         ),
         latest_date=a.latest.period_end if a.latest else None,
+        latest_reported=bool(a.latest and a.latest.reported),
         target_value=target,
         target_due=a.target.due_date if a.target else None,
-        status=report_status(a.status, labels, none_label="No status" if a.latest else "No data"),
+        target_written=a.target.written if a.target else "",
+        # With no status, why in a few words ("Direction not stated"), never a colour.
+        status=report_status(
+            a.status, labels, none_label=(a.note or "No status") if a.latest else "No data"
+        ),
         trend=trend,
         objectives=", ".join(o.reference for o in measure.objectives.all()),
         reason=a.reason,

@@ -368,6 +368,7 @@ def _measure_sheet(workbook, measures: list[ReportMeasure]):
     numbers = [MEASURE_HEADINGS.index(h) + 1 for h in ("Baseline", "Latest", "Target")]
     for m in measures:
         latest = _number(m.latest_number)
+        target = _number(m.target_number)
         sheet.add(
             [
                 m.reference,
@@ -376,9 +377,10 @@ def _measure_sheet(workbook, measures: list[ReportMeasure]):
                 m.direction_label,
                 _number(m.baseline_number),
                 latest if latest is not None else m.latest_value,
-                m.latest_date,
-                _number(m.target_number),
-                m.target_due,
+                _figure_date(m),
+                # The number, or the target as the plan words it where it has none
+                target if target is not None else m.target_value,
+                m.target_due if m.target_due or not m.target_value else "No date",
                 m.value_and_target,
                 m.status.label,
                 m.trend,
@@ -580,6 +582,13 @@ def _action_row(o: ReportObjective, a: ReportAction, **extra) -> list:
     )
 
 
+def _figure_date(m: ReportMeasure):
+    """The latest figure's date, said to be the report's where the figure has none."""
+    if m.latest_reported and m.latest_date:
+        return f"reported {m.latest_date:%-d %b %Y}"
+    return m.latest_date
+
+
 def _measure_row(m: ReportMeasure) -> list:
     return _row(
         "measure",
@@ -593,7 +602,7 @@ def _measure_row(m: ReportMeasure) -> list:
         why=m.reason,
         due_date=m.target_due,
         progress=m.trend,
-        progress_as_at=m.latest_date,
+        progress_as_at=_figure_date(m),
         value_target=m.value_and_target,
     )
 

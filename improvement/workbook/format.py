@@ -633,15 +633,16 @@ MEASURES = Sheet(
             "unit",
             choices=tuple(Unit.choices),
         ),
+        # targets15 (issue 15, item 4): a blank direction is "not stated", never a guess.
         Column(
             "Direction",
             CHOICE,
             False,
-            "Blank: higher is better.",
+            "Blank: not stated, and its values are shown against the target without a colour.",
             "Higher is better",
             "direction",
             choices=tuple(Direction.choices),
-            default=Direction.HIGHER.value,
+            default=Direction.NONE.value,
         ),
         Column("Baseline", NUMBER, False, "The baseline value.", "3", "baseline_value"),
         Column(
@@ -696,16 +697,29 @@ TARGETS = Sheet(
             choices=tuple(Target.Kind.choices),
             default=Target.Kind.FINAL.value,
         ),
+        # targets15 (issue 15, item 4): the target as the plan words it (read, and written
+        # back, by improvement/workbook/measures.py and metrics/wording.py), and no date.
         Column(
             "Value",
-            NUMBER,
+            TEXT,
             True,
-            "The target; for a range, its lower end.",
+            "The target as the plan words it: a number (14 for 14%; for a range, its lower "
+            "end); a change from the measure's Baseline (“10% increase”, “reduce by 60%”, "
+            "“halve”, “double”, “+5 percentage points”); a ratio for a Ratio measure (“7:10”); "
+            'or text in quotes (“"a robust system in place"”), which is shown but never '
+            "judged. In a Percentage measure “all staff” and “100% of staff” mean 100.",
             "10",
-            "value",
         ),
         Column("Upper value", NUMBER, False, "For a range, its upper end.", "16", "value_high"),
-        Column("Due date", DATE, True, "When it is due.", "30/09/2004", "due_date"),
+        Column(
+            "Due date",
+            DATE,
+            False,
+            "When it is due. Blank: the plan gives no date, and the latest value is judged "
+            "against it.",
+            "30/09/2004",
+            "due_date",
+        ),
         Column(
             "In force from",
             DATE,
@@ -723,7 +737,24 @@ DATA = Sheet(
     "one row per value of a measure (data point)",
     (
         _MEASURE_REF,
-        Column("Period end", DATE, True, "The date the figure is for.", "30/09/2003", "period_end"),
+        # targets15 (issue 15, item 4): a figure dated by the report that gave it.
+        Column(
+            "Period end",
+            DATE,
+            False,
+            "The date the figure is for. Where the document gives none, leave it blank and "
+            "fill in Reported in.",
+            "30/09/2003",
+        ),
+        Column(
+            "Reported in",
+            DATE,
+            False,
+            "For a figure the document gives without its own date: the date of the report "
+            "it was given in (as “reported in the February 2004 update”). Give this or the "
+            "Period end, not both.",
+            "",
+        ),
         Column("Value", NUMBER, False, "The figure (numeric measures).", "9", "value"),
         Column("Text", TEXT, False, "What was found (text measures).", "", "text"),
         Column("Note", TEXT, False, "A note on the figure.", "", "note"),

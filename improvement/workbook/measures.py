@@ -1,15 +1,54 @@
-"""The Measures, Targets and Data sheets of an import (a part of `Planner`)."""
+"""The Measures, Targets and Data sheets of an import (a part of `Planner`), and how a
+target and a figure's date are written back to them.
+
+A target's Value is read as the plan words it (`metrics.wording.read_target`): a number,
+a change from the baseline, a ratio, or text in quotes; its words are kept and written
+back, so an export imports as the same target. A figure is dated by its Period end, or,
+where the document gives none, by the date of the report it was given in (Reported in).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
+from decimal import Decimal
 
 from improvement.workbook.objects import same_objects
 from improvement.workbook.readers.workbook import INVALID, SheetRows
 from improvement.workbook.results import KEEP, NEVER_DELETED
-from improvement.workbook.values import show
+from improvement.workbook.values import CellProblem, read_number, read_text, show
 from metrics.models import DataPoint, Measure, Target
 from metrics.units import value_problem
+from metrics.wording import NUMBER, TargetNotUnderstood, TargetWords, read_target, words_out
+
+TARGET_FIX = (
+    "Write the target as a number (80), a change from the baseline (“10% increase”, "
+    '“halve”, “+5 percentage points”), or text in quotes (“"all staff"”).'
+)
+DATE_FIX = (
+    "Give the Period end (the date the figure is for) or, where the document gives none, "
+    "Reported in (the date of the report it comes from)."
+)
+
+
+def target_cell(target: Target):
+    """A target's Value cell: its number, or its words (text in quotes)."""
+    return words_out(
+        value=target.value,
+        value_high=target.value_high,
+        written=target.written,
+        change_by=target.change_by,
+    )
+
+
+def target_sort_key(target: Target) -> tuple:
+    """Targets in due order, those with no date last (after every dated one)."""
+    return (target.due_date is None, target.due_date or date.max)
+
+
+def figure_dates(point: DataPoint) -> tuple[date | None, date | None]:
+    """A figure's (Period end, Reported in) cells: one of them holds its date."""
+    return (None, point.period_end) if point.is_reported else (point.period_end, None)
 
 
 class MeasureSheets:
@@ -180,6 +219,9 @@ class MeasureSheets:
                 matched.add(target.pk)
             changes: list[str] = []
             self._fill(target, rows, row.number, values, changes)
+            words = self._target_words(rows, row, measure)
+            if words is not None:
+                self._set_target(target, words, created, changes)
             before = previous.get(key)
             now = target.replaces if target.replaces_id else None
             if not _same(now, before):
@@ -190,8 +232,17 @@ class MeasureSheets:
                     agreed = show(before.set_on) if before.set_on else "at the start"
                     changes.append(f"now revises the target agreed {agreed}")
             previous[key] = target
-            self._check_values(rows, row.number, measure, target, ("value", "value_high"))
-            if measure.direction == "range" and target.value_high is None:
+            self._check_values(rows, row.number, measure, target, ("value_high",))
+            if measure.direction == "range" and words is not None and words.kind != NUMBER:
+                self.problem(
+                    rows.title,
+                    row.number,
+                    "Value",
+                    "A range's target is two numbers: its lower end here, its upper end in "
+                    "Upper value.",
+                    "Write the lower end as a number.",
+                )
+            elif measure.direction == "range" and target.value_high is None:
                 self.problem(
                     rows.title,
                     row.number,
@@ -199,15 +250,17 @@ class MeasureSheets:
                     "A range needs its upper end.",
                     "Fill in the Upper value.",
                 )
-            if created or changes:
-                self._check(target, rows.title, self._where(rows, row.number))
+            if (created or changes) and (words is not None or not rows.has("Value")):
+                # (an unreadable Value already has its problem; the target is not checked
+                # again for want of one)
+                self._check(target, rows.title, self._target_where(rows, row.number))
                 self._save(target)
             label = dict(Target.Kind.choices)[kind].lower()
             self._outcome(
                 rows,
                 row.number,
                 target,
-                f"{label} of “{key_text}” due {show(due)}",
+                f"{label} of “{key_text}” " + (f"due {show(due)}" if due else "with no date"),
                 changes,
                 created,
             )
@@ -215,13 +268,56 @@ class MeasureSheets:
             for target in targets:
                 if target.pk not in matched:
                     name = target.measure.reference or target.measure.name
+                    due = f"due {show(target.due_date)}" if target.due_date else "with no date"
                     self.step(
                         rows,
                         None,
                         KEEP,
-                        f"keep the target of “{name}” due {show(target.due_date)} "
-                        f"({NEVER_DELETED})",
+                        f"keep the target of “{name}” {due} ({NEVER_DELETED})",
                     )
+
+    def _target_words(self, rows: SheetRows, row, measure: Measure) -> TargetWords | None:
+        """The row's Value read as the plan words it, for the measure's unit (None where
+        it cannot be read: a problem says why, or the measure's own row has one)."""
+        if not rows.has("Value") or not measure.unit:
+            return None
+        raw = row.values.get("Value")
+        try:
+            if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+                number = read_number(raw)  # a number cell: refuses a percentage-formatted one
+                return TargetWords(NUMBER, value=number)
+            text = read_text(raw)
+            if not text:
+                return None  # the blank Value is already reported as required
+            return read_target(text, measure.unit)
+        except CellProblem as exc:
+            self.problem(rows.title, row.number, "Value", exc.message, exc.fix)
+        except TargetNotUnderstood as exc:
+            self.problem(rows.title, row.number, "Value", str(exc), TARGET_FIX)
+        return None
+
+    @staticmethod
+    def _set_target(target: Target, words: TargetWords, created: bool, changes: list) -> None:
+        old = target_cell(target)
+        target.value = words.value
+        target.written = words.written
+        target.change_by = words.change_by
+        target.change = words.change
+        new = target_cell(target)
+        if not created and show(old) != show(new):
+            changes.append(f"value from {show(old)} to {show(new)}")
+
+    def _target_where(self, rows: SheetRows, number: int):
+        """Where a target's own rules point: its number, words and change are all in
+        the Value column."""
+        where = self._where(rows, number)
+
+        def target_where(name: str) -> tuple[int | None, str]:
+            if name in ("value", "written", "change", "change_by"):
+                return number, "Value"
+            return where(name)
+
+        return target_where
 
     def _check_values(self, rows, number, measure, instance, names) -> None:
         """A measure's unit rules, checked here too because a new measure's targets and
@@ -238,9 +334,23 @@ class MeasureSheets:
         first: dict[tuple, int] = {}
         for row in rows.rows:
             values = self.cells(rows, row)
-            key_text, period_end = values.get("Measure"), values.get("Period end")
-            if INVALID in (key_text, period_end):
+            key_text = values.get("Measure")
+            period_end, reported_in = values.get("Period end"), values.get("Reported in")
+            if INVALID in (key_text, period_end, reported_in):
                 continue
+            if (period_end is None) == (reported_in is None):
+                self.problem(
+                    rows.title,
+                    row.number,
+                    "Period end",
+                    "The figure has two dates: its Period end and Reported in."
+                    if period_end
+                    else "The figure has no date.",
+                    DATE_FIX if not period_end else "Keep one: the Period end where it is known.",
+                )
+                continue
+            dated = DataPoint.Dated.PERIOD if period_end else DataPoint.Dated.REPORTED
+            period_end = period_end or reported_in
             measure = self._measure(rows, row.number, key_text)
             if measure is None:
                 continue
@@ -254,11 +364,12 @@ class MeasureSheets:
                 )
                 continue
             key = (measure.pk or id(measure), period_end)
+            date_column = "Period end" if dated == DataPoint.Dated.PERIOD else "Reported in"
             if key in first:
                 self.problem(
                     rows.title,
                     row.number,
-                    "Period end",
+                    date_column,
                     f"“{key_text}” already has a value for {show(period_end)} on row {first[key]}.",
                     "Keep one row per measure and date.",
                 )
@@ -267,8 +378,13 @@ class MeasureSheets:
             point = self.stored.data.get(key) if measure.pk else None
             created = point is None
             if created:
-                point = DataPoint(measure=measure, period_end=period_end)
+                point = DataPoint(measure=measure, period_end=period_end, dated=dated)
             changes: list[str] = []
+            if not created and point.dated != dated:
+                was = "reported in" if point.is_reported else "period end"
+                now = "reported in" if dated == DataPoint.Dated.REPORTED else "period end"
+                changes.append(f"its date {show(period_end)} from {was} to {now}")
+                point.dated = dated
             self._fill(point, rows, row.number, values, changes)
             if measure.unit == "text":
                 if point.value is not None:
@@ -290,13 +406,9 @@ class MeasureSheets:
             if created or changes:
                 self._check(point, rows.title, self._where(rows, row.number))
                 self._save(point)
+            when = ("reported " if dated == DataPoint.Dated.REPORTED else "for ") + show(period_end)
             self._outcome(
-                rows,
-                row.number,
-                point,
-                f"value of “{key_text}” for {show(period_end)}",
-                changes,
-                created,
+                rows, row.number, point, f"value of “{key_text}” {when}", changes, created
             )
         for (measure_pk, period_end), point in self.stored.data.items():
             if (measure_pk, period_end) not in first and point.source == DataPoint.Source.ENTERED:

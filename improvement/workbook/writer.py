@@ -46,6 +46,7 @@ from improvement.models import (
 )
 from improvement.status import Status, status_match_key
 from improvement.workbook import format as fmt
+from improvement.workbook.measures import figure_dates, target_cell, target_sort_key
 from improvement.workbook.values import (
     CELL_LIMIT,
     escape,
@@ -130,7 +131,7 @@ def plan_sheets(plan: Plan) -> Sheets:
         Target.objects.filter(measure__plan=plan),
         key=lambda t: (
             measure_order[t.measure_id],
-            t.due_date,
+            *target_sort_key(t),
             t.set_on is not None,
             t.set_on,
             t.pk,
@@ -266,7 +267,7 @@ def plan_sheets(plan: Plan) -> Sheets:
             [
                 measure_key[t.measure_id],
                 kinds[t.kind],
-                t.value,
+                target_cell(t),
                 t.value_high,
                 t.due_date,
                 t.set_on,
@@ -275,7 +276,7 @@ def plan_sheets(plan: Plan) -> Sheets:
             for t in targets
         ],
         "Data": [
-            [measure_key[p.measure_id], p.period_end, p.value, p.text, p.note] for p in points
+            [measure_key[p.measure_id], *figure_dates(p), p.value, p.text, p.note] for p in points
         ],
     }
     return _with_readme(sheets)

@@ -45,6 +45,6 @@ def test_a_measure_with_no_direction_has_no_colour_anywhere(signed_in):
         assert "app-status--red" not in html and "app-status--green" not in html
     assert "does not say whether a higher or a lower value is better" in page
     [reported] = progress_report(plan, D(2025, 7, 1)).measures
-    assert (reported.status.code, reported.status.label) == ("", "No status")
+    assert (reported.status.code, reported.status.label) == ("", "Direction not stated")
     assert reported.latest_value == "1,040" and "900" in reported.target_value
     assert reported.trend.startswith("↑ up")

@@ -194,8 +194,8 @@ def test_a_measure_with_no_stated_direction_shows_value_and_target_without_a_col
     assert result.status is None
     assert (result.latest.value, result.target.value) == (D(14), D(10))
     assert result.reason == (
-        "No status: the measure does not say whether a higher or a lower value is better, so "
-        "14.0% is shown beside the target of 10.0% by 31 March 2026 without a colour."
+        "Direction not stated: the measure does not say whether a higher or a lower value is "
+        "better, so 14.0% is shown beside the target of 10.0% by 31 March 2026 without a colour."
     )
     assert (result.since_previous.direction, result.since_previous.change) == ("up", D(2))
 

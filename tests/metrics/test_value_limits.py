@@ -94,7 +94,7 @@ def test_the_data_entry_page_refuses_a_value_beyond_the_unit(client, money):
         ({"amber_tolerance": "20000000001"}, {}, "amber_tolerance"),
         (
             {},
-            {"targets": [{"kind": "final", "due_date": "2026-03-31", "value": HUNG}]},
+            {"targets": [{"kind": "final", "due_date": "2026-03-31", "words": HUNG}]},
             "targets",
         ),
         ({}, {"data_points": [{"period_end": "2025-03-31", "value": HUNG}]}, "data_points"),
