@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV
 
-from improvement.admin import HistoryAdmin
+from improvement.admin import HistoryAdmin, person_label
 from workforce import services
 from workforce.forms import WorkforceImportForm, WorkforceReturnForm
 from workforce.models import ServiceArea, Team, WorkforceReturn
@@ -105,7 +105,7 @@ class WorkforceReturnAdmin(ImportExportMixin, HistoryAdmin):
     list_select_related = ["team__service_area"]
     date_hierarchy = "as_at"
     search_fields = ["team__name", "team__service_area__name"]
-    readonly_fields = ["entered_by"]
+    readonly_fields = ["entered_by_name"]
     fieldsets = [
         (None, {"fields": ["team", "as_at"]}),
         (
@@ -135,7 +135,7 @@ class WorkforceReturnAdmin(ImportExportMixin, HistoryAdmin):
         ),
         ("Caseloads on the return date", {"fields": ["cases", "case_holding_fte"]}),
         ("Newly qualified and students", {"fields": ["newly_qualified", "students"]}),
-        ("Record", {"fields": ["entered_by"]}),
+        ("Record", {"fields": ["entered_by_name"]}),
     ]
 
     # Import and export: CSV only, the preview carried in the confirmation form.
@@ -154,6 +154,10 @@ class WorkforceReturnAdmin(ImportExportMixin, HistoryAdmin):
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+    @admin.display(description="Entered by")
+    def entered_by_name(self, obj) -> str:
+        return person_label(obj.entered_by) if obj.entered_by_id else "–"
 
     @admin.display(description="Service area", ordering="team__service_area__name")
     def service_area(self, obj) -> str:
