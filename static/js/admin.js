@@ -58,32 +58,58 @@
         }
     }
 
+    // The open list's search field sits in a box of its own at the end of the page; its
+    // results list is named after the select ("select2-<id>-results").
+    function nameDropdown(dropdown) {
+        const results = dropdown.querySelector(".select2-results__options[id]");
+        const search = dropdown.querySelector(".select2-search__field");
+        const found = results && /^select2-(.+)-results$/.exec(results.id);
+        const select = found && document.getElementById(found[1]);
+        const label = select && labelId(select);
+        if (search && label && search.getAttribute("aria-labelledby") !== label) {
+            search.setAttribute("aria-labelledby", label);
+        }
+    }
+
+    // An open picker says which list it controls (ARIA 1.2), as well as owning it; a
+    // closed one has no list to point at.
+    function controls(box) {
+        const owned = box.getAttribute("aria-owns");
+        if (owned && box.getAttribute("aria-controls") !== owned) {
+            box.setAttribute("aria-controls", owned);
+        } else if (!owned && box.hasAttribute("aria-controls")) {
+            box.removeAttribute("aria-controls");
+        }
+    }
+
     function nameAll() {
         document.querySelectorAll(".select2-container").forEach(name);
+        document.querySelectorAll(".select2-dropdown").forEach(nameDropdown);
+        document.querySelectorAll(".select2-selection[aria-owns], .select2-selection[aria-controls]")
+            .forEach(controls);
     }
 
     // Select2 draws its box when the page is ready and redraws parts of it on every choice.
-    const observer = new MutationObserver(function (changes) {
-        const touched = new Set();
-        for (const change of changes) {
-            const target = change.target.nodeType === 1 ? change.target : change.target.parentElement;
-            const container = target && target.closest(".select2-container");
-            if (container) {
-                touched.add(container);
-            } else if (change.addedNodes.length) {
-                touched.add(null);
-            }
-        }
-        if (touched.has(null)) {
-            nameAll();
-        } else {
-            touched.forEach(name);
+    // Each change is answered once the browser has a moment (one pass for a burst).
+    let waiting = false;
+    const observer = new MutationObserver(function () {
+        if (!waiting) {
+            waiting = true;
+            window.requestAnimationFrame(function () {
+                waiting = false;
+                nameAll();
+            });
         }
     });
 
     function start() {
         nameAll();
-        observer.observe(document.body, {childList: true, subtree: true});
+        observer.observe(document.body, {
+            childList: true,
+            subtree: true,
+            attributes: true,
+            attributeFilter: ["aria-owns"],
+        });
     }
 
     if (document.readyState === "loading") {
