@@ -715,7 +715,7 @@ class PlanAdmin(VersionedAdmin, PlanScoped, _StatesOnPage, HistoryAdmin):
 # -- objectives ----------------------------------------------------------------------
 
 
-class ActionInline(SafeAutocomplete, VersionedAdmin, admin.StackedInline):
+class ActionInline(PeopleByName, SafeAutocomplete, VersionedAdmin, admin.StackedInline):
     model = Action
     extra = 0
     fields = [
