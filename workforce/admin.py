@@ -141,7 +141,9 @@ class WorkforceReturnAdmin(ImportExportMixin, HistoryAdmin):
     # Import and export: CSV only, the preview carried in the confirmation form.
     tmp_storage_class = SignedFileStorage
     import_form_class = WorkforceImportForm
-    import_template_name = "workforce/admin_import.html"
+    # The preview as the plan import shows its dry run: changes first, the unchanged
+    # rows collapsed, the confirm button by the summary (templates/admin/workforce/).
+    import_template_name = "admin/workforce/workforcereturn/import.html"
 
     def get_import_formats(self):
         return [CSV]
@@ -186,6 +188,14 @@ class WorkforceReturnAdmin(ImportExportMixin, HistoryAdmin):
                 request, "The file to import expired or was changed: please upload it again."
             )
             return redirect("admin:workforce_workforcereturn_import")
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        parts = [f"added {totals['new']}", f"updated {totals['update']}"]
+        if totals["delete"]:
+            parts.append(f"deleted {totals['delete']}")
+        parts.append(f"{totals['skip']} unchanged")
+        messages.success(request, f"Imported the workforce returns: {', '.join(parts)}.")
 
     def process_result(self, result, request):
         # The data may have changed between the preview and the confirmation; then the
