@@ -82,7 +82,16 @@
         }
     }
 
+    // The two-list picker (the plan's editors, a user's groups) labels its search
+    // icon with aria-label on a plain span, which has no role to be named: an image.
+    function iconRole(icon) {
+        if (!icon.hasAttribute("role")) {
+            icon.setAttribute("role", "img");
+        }
+    }
+
     function nameAll() {
+        document.querySelectorAll(".search-label-icon[aria-label]").forEach(iconRole);
         document.querySelectorAll(".select2-container").forEach(name);
         document.querySelectorAll(".select2-dropdown").forEach(nameDropdown);
         document.querySelectorAll(".select2-selection[aria-owns], .select2-selection[aria-controls]")
