@@ -142,6 +142,15 @@ def test_the_plan_page_names_people_and_its_pickers_by_full_name(page, demo):
     page.locator(".select2-search__field").fill("Olu")
     expect(page.locator(".select2-results__option")).to_have_text(["Olu Action-Owner"])
     assert serious_problems(page) == []
+    page.keyboard.press("Escape")
+
+    # A row added on the page is labelled like the others.
+    page.get_by_role("button", name="Add another Objective").click()
+    expect(page.locator("#objectives-4 label[for='id_objectives-4-title']")).to_have_text(
+        "Title, new objective"
+    )
+    assert serious_problems(page) == []
+    assert widths(page) == {"page": WIDTH, "tables": []}
 
 
 def test_the_action_lists_owner_column_and_filter_use_full_names(page, demo):
