@@ -6,6 +6,7 @@ from improvement.views import (
     actions,
     board_pack,
     dashboard,
+    document_import,
     house_style,
     mine,
     objectives,
@@ -68,4 +69,19 @@ urlpatterns = [
     ),
     path("plan-workbooks/template.xlsx", workbook.workbook_template, name="workbook-template"),
     path("plan-workbooks/example.xlsx", workbook.workbook_example, name="workbook-example"),
+]
+
+# Importing a plan from a council's own Word document or tracker.
+urlpatterns += [
+    path("plan-documents/import/", document_import.document_import_page, name="document-import"),
+    path(
+        "plan-documents/import/<uuid:token>/",
+        document_import.document_import_check,
+        name="document-import-check",
+    ),
+    path(
+        "plan-documents/import/<uuid:token>/confirm/",
+        document_import.document_import_confirm,
+        name="document-import-confirm",
+    ),
 ]

@@ -52,3 +52,35 @@ def staff_user(db):
 def signed_in(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
+    """pytest-django's set-up, but each worker's database is a copy of a template migrated
+    once (tests/database_template.py) instead of migrated from nothing."""
+    import os
+
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    from tests.database_template import prepare_worker_database, remove_worker_database
+
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        prepare_worker_database(os.environ.get("PYTEST_XDIST_WORKER", "master"))
+        aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+        db_cfg = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=True,
+        )
+        test_database = connections["default"].settings_dict["NAME"]
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(db_cfg, verbosity=verbosity, keepdb=True)
+        remove_worker_database(test_database)

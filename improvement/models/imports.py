@@ -1,4 +1,5 @@
-"""Plan workbooks waiting between their dry run and their confirmation.
+"""Plan workbooks (and Word documents and trackers) waiting between their dry run and
+their confirmation.
 
 The uploaded file is kept here, in the database, so that the confirmation may reach a
 different app server from the dry run (nothing on an app server's disk), with what the
@@ -43,6 +44,9 @@ class PendingImport(models.Model):
     # What the dry run said it would do (workbook.results.steps_record): confirming
     # works it out again and refuses if the plan has changed meanwhile.
     planned = models.BinaryField(default=b"", editable=False)
+    # A Word document or tracker's choices (workbook.mapping.Choices.as_options): its
+    # plan, the date of its progress, its columns' fields; empty for a plan workbook.
+    options = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = PendingImportQuerySet.as_manager()
 
@@ -55,3 +59,35 @@ class PendingImport(models.Model):
         return (
             f"{self.file_name} uploaded by {self.uploaded_by} at {self.uploaded_at:%d/%m/%Y %H:%M}"
         )
+
+
+class SavedColumnMapping(models.Model):
+    """How a council's own table maps to a plan's fields, saved when a document is
+    imported, so that the next document of the same shape (the same heading row) for the
+    same plan, or another plan of the same organisation, is mapped the same way."""
+
+    organisation = models.CharField(max_length=200, validators=text_validators())
+    plan = models.ForeignKey(
+        "improvement.Plan", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # A hash of the normalised heading row (workbook.mapping.shape_key): long heading rows
+    # would not fit an index, a hash does.
+    shape = models.CharField(max_length=40)
+    headings = models.JSONField(default=list)  # the heading row as written, to show
+    fields = models.JSONField(default=list)  # each column's field ("" not imported)
+    statuses = models.JSONField(default=dict)  # a label, normalised -> standard status
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-saved_at"]
+        indexes = [models.Index(fields=["shape", "organisation"])]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "shape"], name="one_mapping_per_plan_and_shape")
+        ]
+        verbose_name = "saved column mapping"
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {' | '.join(self.headings)[:80]}"

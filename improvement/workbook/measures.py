@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from improvement.workbook.objects import same_objects
-from improvement.workbook.reader import INVALID, SheetRows
+from improvement.workbook.readers.workbook import INVALID, SheetRows
 from improvement.workbook.results import KEEP, NEVER_DELETED
 from improvement.workbook.values import show
 from metrics.models import DataPoint, Measure, Target

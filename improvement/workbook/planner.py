@@ -56,9 +56,10 @@ from improvement.periods import (
 from improvement.permissions import can_edit_plan, is_administrator
 from improvement.status import Status
 from improvement.workbook import format as fmt
+from improvement.workbook.apply import Writes
 from improvement.workbook.measures import MeasureSheets
 from improvement.workbook.objects import holds, model_field, same
-from improvement.workbook.reader import INVALID, ReadWorkbook, Row, SheetRows
+from improvement.workbook.readers.workbook import INVALID, ReadWorkbook, Row, SheetRows
 from improvement.workbook.results import (
     CHANGE,
     CREATE,
@@ -68,7 +69,6 @@ from improvement.workbook.results import (
     Problem,
     Step,
 )
-from improvement.workbook.saving import Writes
 from improvement.workbook.stored import Stored
 from improvement.workbook.updates import UpdateSheets
 from improvement.workbook.values import (

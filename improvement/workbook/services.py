@@ -20,7 +20,7 @@ from improvement.models import Plan
 from improvement.permissions import is_administrator, user_roles
 from improvement.workbook import format as fmt
 from improvement.workbook.planner import ImportFailed, Planner, apply_planned
-from improvement.workbook.reader import read_upload
+from improvement.workbook.readers.workbook import ReadWorkbook, read_upload
 from improvement.workbook.results import ImportResult, Problem, Step, differences
 from improvement.workbook.writer import (
     XLSX_TYPE,
@@ -49,8 +49,28 @@ def plan_import(
     expected: list[Step] | None = None,
 ) -> ImportResult:
     """The dry run (`confirm=False`) or the import of an uploaded plan workbook."""
+    return import_read(
+        read_upload(data, file_name),
+        file_name=file_name,
+        user=user,
+        confirm=confirm,
+        check_permissions=check_permissions,
+        expected=expected,
+    )
+
+
+def import_read(
+    read: ReadWorkbook,
+    *,
+    file_name: str,
+    user=None,
+    confirm: bool = False,
+    check_permissions: bool = True,
+    expected: list[Step] | None = None,
+) -> ImportResult:
+    """The dry run or the import of rows any reader made (a workbook, a Word document,
+    a tracker): the one planner, its problems, and its all-or-nothing save."""
     result = ImportResult(file_name=file_name)
-    read = read_upload(data, file_name)
     with transaction.atomic():
         planner = Planner(read, user=user, check_permissions=check_permissions, lock=confirm)
         planner.run()

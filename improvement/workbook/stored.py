@@ -22,7 +22,7 @@ from improvement.models import (
     Section,
     StatusKeyEntry,
 )
-from improvement.workbook.saving import remember
+from improvement.workbook.apply import remember
 from metrics.models import DataPoint, Measure, Target
 
 

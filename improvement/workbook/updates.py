@@ -23,7 +23,7 @@ from improvement.models import Action, AreaForDevelopment, Objective, ProgressUp
 from improvement.models.progress import update_date_problem
 from improvement.services import backdating_problem, is_correction, needs_sign_off
 from improvement.workbook import format as fmt
-from improvement.workbook.reader import INVALID, Row, SheetRows
+from improvement.workbook.readers.workbook import INVALID, Row, SheetRows
 from improvement.workbook.results import CREATE, KEEP, UNCHANGED
 from improvement.workbook.stored import subject_name, update_key
 from improvement.workbook.values import read_text, show

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from improvement.workbook import format as fmt
-from improvement.workbook import reader
+from improvement.workbook.readers import workbook as reader
 from improvement.workbook.services import plan_import
 from tests.workbook.conftest import (
     crafted_xlsx,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from improvement.models import Action, Milestone, Objective, Plan, ProgressUpdate, StatusKeyEntry
-from improvement.workbook import saving
+from improvement.workbook import apply as saving
 from improvement.workbook.results import CHANGE, CREATE, KEEP, UNCHANGED
 from improvement.workbook.services import plan_export, plan_import
 from metrics.models import DataPoint, Measure
