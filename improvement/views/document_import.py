@@ -347,7 +347,7 @@ def document_import_confirm(request: HttpRequest, token: uuid.UUID) -> HttpRespo
     if result.changed_since or not result.saved:
         return _check_page(request, pending, outcome, status=409 if result.changed_since else 400)
     pending.delete()
-    messages.success(request, f"Imported “{result.plan.title}”: {result.summary()}.")
+    messages.success(request, f"Imported “{result.plan.title}”: {result.done_summary()}.")
     return redirect(result.plan.get_absolute_url())
 
 
