@@ -263,8 +263,11 @@ def _check_page(request, pending, outcome, *, errors=None, status=200):
             "status_choices": _STATUS_CHOICES,
             "problems": problems[:SHOWN],
             "more_problems": max(0, len(problems) - SHOWN),
-            "steps": [] if result.changed_since else result.steps[:SHOWN],
-            "more_steps": max(0, len(result.steps) - SHOWN),
+            "dry_run": (
+                result.dry_run(SHOWN)
+                if result.steps and not problems and not result.changed_since
+                else None
+            ),
             "changed": result.changed_since[:SHOWN],
             "as_at_text": f"{built.as_at:%d/%m/%Y}" if built else "",
             "errors": errors or {},

@@ -108,3 +108,28 @@ def test_the_import_command_says_what_it_did_in_the_past(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Would import 'anytown-2025': 6 to create, 0 to change" in out
     assert "Imported 'anytown-2025': created 6, changed 0" in out
+
+
+@pytest.mark.django_db
+def test_the_document_imports_check_page_shows_the_same_dry_run(client, administrator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.workbook.documents import activity_plan
+
+    client.force_login(administrator)
+    response = client.post(
+        "/plan-documents/import/",
+        {
+            "document": SimpleUploadedFile("plan.docx", activity_plan()),
+            "plan": "",
+            "organisation": "Anytown Council",
+            "kind": "action_plan",
+        },
+    )
+    assert response.status_code == 302
+
+    page = client.get(response.url).content.decode()
+
+    assert 'id="dry-run-summary"' in page and "to create" in page
+    changes = page[page.index('id="steps"') :]
+    assert "<strong>Create action 1.1</strong>" in changes
