@@ -20,12 +20,13 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import Model, Q
+from django.db.models import Count, Model, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -293,10 +294,167 @@ class SafeAutocomplete:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+# -- people by name ------------------------------------------------------------------
+
+
+class People:
+    """How the admin names people: by full name, as everyone knows them; the username is
+    added only where it is needed, for someone with no name recorded or for two people
+    with the same name. Which names are shared is looked up once, when first needed."""
+
+    def __init__(self):
+        self._shared = None
+
+    @property
+    def shared(self) -> set[str]:
+        if self._shared is None:
+            rows = (
+                get_user_model()
+                .objects.exclude(first_name="", last_name="")
+                .values("first_name", "last_name")
+                .annotate(people=Count("pk"))
+                .filter(people__gt=1)
+            )
+            self._shared = {f"{r['first_name']} {r['last_name']}".strip() for r in rows}
+        return self._shared
+
+    def label(self, user) -> str:
+        if user is None:
+            return "–"
+        name = user.get_full_name()
+        if not name:
+            return user.get_username()
+        if name in self.shared:
+            return f"{name} ({user.get_username()})"
+        return name
+
+
+def person_label(user, people: People | None = None) -> str:
+    return (people or People()).label(user)
+
+
+def people_order(queryset):
+    """People in the order their names are read in: by first name, then last name."""
+    return queryset.order_by("first_name", "last_name", "username")
+
+
+class _PeopleChoices:
+    """A form field choosing people, labelled by name. Every copy of the field a form
+    makes (one per inline row) shares one `People`, so a page asks once."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = People()
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.people = self.people
+        return result
+
+    def label_from_instance(self, obj) -> str:
+        return self.people.label(obj)
+
+
+class PersonChoiceField(_PeopleChoices, forms.ModelChoiceField):
+    pass
+
+
+class PeopleChoiceField(_PeopleChoices, forms.ModelMultipleChoiceField):
+    pass
+
+
+def _is_people(db_field) -> bool:
+    return db_field.remote_field is not None and db_field.remote_field.model is get_user_model()
+
+
+class PeopleByName:
+    """For model admins and inlines: pickers of people name them, and offer them in name
+    order; list columns and read-only fields use `person_label`."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if _is_people(db_field):
+            kwargs.setdefault("form_class", PersonChoiceField)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and _is_people(db_field) and hasattr(field, "queryset"):
+            field.queryset = people_order(field.queryset)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if _is_people(db_field):
+            kwargs.setdefault("form_class", PeopleChoiceField)
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and _is_people(db_field) and hasattr(field, "queryset"):
+            field.queryset = people_order(field.queryset)
+        return field
+
+    def get_changelist_instance(self, request):
+        # The page's rows share one `People` for their columns of names.
+        changelist = super().get_changelist_instance(request)
+        people = People()
+        for row in changelist.result_list:
+            row.people = people
+        return changelist
+
+
+def person_on_row(row, user) -> str:
+    return person_label(user, getattr(row, "people", None))
+
+
+def _recorded_by(update, people: People | None = None) -> str:
+    if update.author_id:
+        return person_label(update.author, people)
+    # A new update is recorded by the person saving it (only administrators name someone
+    # else); an old one loaded from a plan's own report may have no author.
+    return "–" if update.pk else "You, when you save"
+
+
+class PersonFilter(admin.RelatedOnlyFieldListFilter):
+    """A list filter by person (owner, author): the people on the list, by name."""
+
+    def field_choices(self, field, request, model_admin):
+        on_list = (
+            model_admin.get_queryset(request)
+            .distinct()
+            .values_list(f"{self.field_path}__pk", flat=True)
+        )
+        people = People()
+        users = get_user_model().objects.filter(pk__in=on_list)
+        return sorted(
+            ((user.pk, people.label(user)) for user in users), key=lambda c: c[1].casefold()
+        )
+
+
+class PeopleAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's search-as-you-type answers, people named and in name order."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if queryset.model is get_user_model():
+            queryset = people_order(queryset)
+        return queryset
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, get_user_model()):
+            if not hasattr(self, "people"):
+                self.people = People()
+            result["text"] = self.people.label(obj)
+        return result
+
+
+def _autocomplete_view(request):
+    return PeopleAutocompleteJsonView.as_view(admin_site=admin.site)(request)
+
+
+# The site's one autocomplete address answers through the view above (read when the
+# site's URLs are first built, after every admin module is imported).
+admin.site.autocomplete_view = _autocomplete_view
+
+
 # -- who may touch what --------------------------------------------------------------
 
 
-class HistoryAdmin(SafeAutocomplete, SimpleHistoryAdmin):
+class HistoryAdmin(PeopleByName, SafeAutocomplete, SimpleHistoryAdmin):
     """django-simple-history's admin, read-only and within the admin's own scope.
 
     Its history pages look the object up without the admin's queryset (falling back to
@@ -400,7 +558,7 @@ class SectionInline(VersionedAdmin, admin.TabularInline):
     extra = 0
 
 
-class ObjectiveInline(SafeAutocomplete, VersionedAdmin, admin.TabularInline):
+class ObjectiveInline(PeopleByName, SafeAutocomplete, VersionedAdmin, admin.TabularInline):
     model = Objective
     extra = 0
     fields = ["reference", "title", "section", "owner"]
@@ -435,6 +593,10 @@ class _StatesOnPage:
         return getattr(obj, "state_today", None)
 
 
+def _editor_names_for(field: str) -> str:
+    return "editor_names" if field == "editors" else field
+
+
 def _counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
@@ -465,7 +627,25 @@ class PlanAdmin(VersionedAdmin, PlanScoped, _StatesOnPage, HistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if is_administrator(request.user):
             return []
-        return ["editors", "restricted"]
+        return ["editor_names", "restricted"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if is_administrator(request.user):
+            return fieldsets
+        # Plan editors read who edits the plan (by name) but do not change it.
+        return [
+            (name, {**options, "fields": [_editor_names_for(f) for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="Editors")
+    def editor_names(self, plan):
+        if plan is None or plan.pk is None:
+            return "–"
+        people = People()
+        names = sorted((people.label(p) for p in plan.editors.all()), key=str.casefold)
+        return ", ".join(names) or "–"
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "editors":
@@ -475,12 +655,8 @@ class PlanAdmin(VersionedAdmin, PlanScoped, _StatesOnPage, HistoryAdmin):
             editing = request.resolver_match.kwargs.get("object_id")
             current = Q(edited_plans__pk=editing) if editing and editing.isdigit() else Q()
             offered = Q(is_active=True, groups__name=roles.PLAN_EDITOR)
-            kwargs["queryset"] = (
-                get_user_model()
-                .objects.filter(offered | current if current else offered)
-                .distinct()
-                .order_by("username")
-            )
+            people = get_user_model().objects.filter(offered | current if current else offered)
+            kwargs["queryset"] = people_order(people.distinct())
             kwargs["help_text"] = (
                 "Only people with the Plan editor role are offered: give someone the role "
                 "on their user page first."
@@ -542,7 +718,7 @@ class PlanAdmin(VersionedAdmin, PlanScoped, _StatesOnPage, HistoryAdmin):
 # -- objectives ----------------------------------------------------------------------
 
 
-class ActionInline(SafeAutocomplete, VersionedAdmin, admin.StackedInline):
+class ActionInline(PeopleByName, SafeAutocomplete, VersionedAdmin, admin.StackedInline):
     model = Action
     extra = 0
     fields = [
@@ -582,13 +758,15 @@ class ObjectiveStatusFilter(admin.SimpleListFilter):
 @admin.register(Objective)
 class ObjectiveAdmin(VersionedAdmin, PlanScoped, _StatesOnPage, HistoryAdmin):
     plan_path = "plan"
-    list_display = ["reference", "display_title", "plan", "section", "owner", "status", "overdue"]
+    list_display = [
+        "reference", "display_title", "plan", "section", "owner_name", "status", "overdue"
+    ]  # fmt: skip
     list_display_links = ["reference", "display_title"]
     list_filter = [
         ("plan", admin.RelatedOnlyFieldListFilter),
         ObjectiveStatusFilter,
         ("section", admin.RelatedOnlyFieldListFilter),
-        ("owner", admin.RelatedOnlyFieldListFilter),
+        ("owner", PersonFilter),
     ]
     list_select_related = ["plan", "section", "owner"]
     search_fields = ["reference", "title", "description"]
@@ -607,6 +785,10 @@ class ObjectiveAdmin(VersionedAdmin, PlanScoped, _StatesOnPage, HistoryAdmin):
     @admin.display(description="Title")
     def display_title(self, objective):
         return objective.display_title
+
+    @admin.display(description="Owner", ordering="owner__first_name")
+    def owner_name(self, objective):
+        return person_on_row(objective, objective.owner) if objective.owner_id else "–"
 
     @admin.display(description="Status today")
     def status(self, objective):
@@ -663,7 +845,7 @@ def _form_for(form_class, user):
     return type(form_class.__name__, (form_class,), {"user": user})
 
 
-class UpdateInline(SafeAutocomplete, admin.StackedInline):
+class UpdateInline(PeopleByName, SafeAutocomplete, admin.StackedInline):
     """Updates are append-only: earlier ones are shown read-only, new ones can be added."""
 
     model = ProgressUpdate
@@ -682,10 +864,17 @@ class UpdateInline(SafeAutocomplete, admin.StackedInline):
 
     def get_fields(self, request, obj=None):
         # Only an administrator records an update in someone else's name (a migration of
-        # old reports); anyone else's update is theirs.
+        # old reports); anyone else's update is theirs, and they see who recorded each.
         if is_administrator(request.user):
             return self.fields
-        return [f for f in self.fields if f != "author"]
+        return [("author_name" if f == "author" else f) for f in self.fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if is_administrator(request.user) else ["author_name"]
+
+    @admin.display(description="Recorded by")
+    def author_name(self, update):
+        return _recorded_by(update)
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs["form"] = _form_for(self.form, request.user)
@@ -724,13 +913,15 @@ class OverdueFilter(admin.SimpleListFilter):
 @admin.register(Action)
 class ActionAdmin(VersionedAdmin, PlanScoped, HistoryAdmin):
     plan_path = "objective__plan"
-    list_display = ["reference", "short_title", "plan", "owner", "due_date", "status", "overdue"]
+    list_display = [
+        "reference", "short_title", "plan", "owner_name", "due_date", "status", "overdue"
+    ]  # fmt: skip
     list_display_links = ["reference", "short_title"]
     list_filter = [
         ("objective__plan", admin.RelatedOnlyFieldListFilter),
         ActionStatusFilter,
         OverdueFilter,
-        ("owner", admin.RelatedOnlyFieldListFilter),
+        ("owner", PersonFilter),
     ]
     list_select_related = ["objective__plan", "owner"]
     search_fields = ["reference", "title", "responsible"]
@@ -780,6 +971,10 @@ class ActionAdmin(VersionedAdmin, PlanScoped, HistoryAdmin):
     def plan(self, action):
         return action.objective.plan
 
+    @admin.display(description="Owner", ordering="owner__first_name")
+    def owner_name(self, action):
+        return person_on_row(action, action.owner) if action.owner_id else "–"
+
     @admin.display(description="Status today", ordering="status_rank")
     def status(self, action):
         return _badge(as_status(action.current_status))
@@ -810,8 +1005,10 @@ class ProgressUpdateAdmin(HistoryAdmin):
     correction is recorded in its history); nobody deletes one."""
 
     form = ProgressUpdateForm
-    list_display = ["__str__", "subject_plan", "as_at", "status_badge", "author", "recorded_at"]
-    list_filter = ["status", "period", ("author", admin.RelatedOnlyFieldListFilter)]
+    list_display = [
+        "__str__", "subject_plan", "as_at", "status_badge", "author_name", "recorded_at"
+    ]  # fmt: skip
+    list_filter = ["status", "period", ("author", PersonFilter)]
     list_select_related = ["action__objective__plan", "objective__plan", "author"]
     search_fields = ["action__reference", "objective__reference", "narrative"]
     date_hierarchy = "as_at"
@@ -855,6 +1052,10 @@ class ProgressUpdateAdmin(HistoryAdmin):
             return fields
         return [f for f in fields if f != "author"]
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if is_administrator(request.user) else [*readonly, "author_name"]
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         scoped = _scoped_choices(db_field.name, request.user)
         if scoped is not None:
@@ -878,6 +1079,10 @@ class ProgressUpdateAdmin(HistoryAdmin):
     @admin.display(description="Status", ordering="status")
     def status_badge(self, update):
         return _badge(as_status(update.status))
+
+    @admin.display(description="Recorded by", ordering="author__first_name")
+    def author_name(self, update):
+        return _recorded_by(update, getattr(update, "people", None))
 
 
 @admin.register(ReportingPeriod)
@@ -943,23 +1148,25 @@ from improvement.models import SavedReport  # noqa: E402 - kept beside its admin
 
 
 @admin.register(SavedReport)
-class SavedReportAdmin(admin.ModelAdmin):
+class SavedReportAdmin(PeopleByName, admin.ModelAdmin):
     """Reports saved as issued are kept as they were: nobody adds or changes one here.
     Only an administrator may delete one (one saved by mistake, say); the file itself is
     downloaded through the app's archive, which checks who may read the plan."""
 
-    list_display = ["file_name", "plan", "kind", "format", "as_at", "saved_by", "saved_at", "size"]
+    list_display = [
+        "file_name", "plan", "kind", "format", "as_at", "saved_by_name", "saved_at", "size"
+    ]  # fmt: skip
     list_filter = ["kind", "format", "plan"]
     search_fields = ["file_name", "plan__title"]
     date_hierarchy = "saved_at"
-    exclude = ["data"]
+    exclude = ["data", "saved_by"]
     readonly_fields = [
         "plan",
         "kind",
         "format",
         "as_at",
         "since",
-        "saved_by",
+        "saved_by_name",
         "saved_at",
         "file_name",
         "content_type",
@@ -988,6 +1195,10 @@ class SavedReportAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         obj.delete(administrator_delete=True)
+
+    @admin.display(description="Saved by", ordering="saved_by__first_name")
+    def saved_by_name(self, saved):
+        return person_on_row(saved, saved.saved_by)
 
     def delete_queryset(self, request, queryset):
         for saved in queryset:

@@ -6,7 +6,15 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from improvement.admin import HistoryAdmin, PlanScoped, VersionedAdmin, VersionedForm
+from improvement.admin import (
+    HistoryAdmin,
+    PeopleByName,
+    PlanScoped,
+    VersionedAdmin,
+    VersionedForm,
+    person_label,
+    person_on_row,
+)
 from metrics.models import DataPoint, Measure, Target
 from metrics.wording import TargetNotUnderstood, read_target, words_out
 
@@ -83,11 +91,11 @@ class TargetInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class DataPointInline(admin.TabularInline):
+class DataPointInline(PeopleByName, admin.TabularInline):
     model = DataPoint
     extra = 0
-    fields = ["period_end", "dated", "value", "text", "note", "source", "entered_by"]
-    readonly_fields = ["source", "entered_by"]
+    fields = ["period_end", "dated", "value", "text", "note", "source", "entered_by_name"]
+    readonly_fields = ["source", "entered_by_name"]
     ordering = ["-period_end"]
 
     def _fed(self, obj) -> bool:
@@ -101,6 +109,10 @@ class DataPointInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return not self._fed(obj) and super().has_delete_permission(request, obj)
+
+    @admin.display(description="Entered by")
+    def entered_by_name(self, point):
+        return person_label(point.entered_by) if point.entered_by_id else "–"
 
 
 class MeasureForm(VersionedForm):
@@ -132,7 +144,7 @@ class MeasureForm(VersionedForm):
 class MeasureAdmin(VersionedAdmin, PlanScoped, HistoryAdmin):
     form = MeasureForm
     plan_path = "plan"
-    list_display = ["name", "plan", "unit", "direction", "owner", "indicator"]
+    list_display = ["name", "plan", "unit", "direction", "owner_name", "indicator"]
     list_filter = [("plan", admin.RelatedOnlyFieldListFilter), "unit", "direction", "indicator"]
     list_select_related = ["plan", "owner"]
     search_fields = ["name", "reference", "description"]
@@ -148,6 +160,10 @@ class MeasureAdmin(VersionedAdmin, PlanScoped, HistoryAdmin):
             {"fields": ["indicator", "indicator_team", "indicator_service_area"]},
         ),
     ]
+
+    @admin.display(description="Owner", ordering="owner__first_name")
+    def owner_name(self, measure):
+        return person_on_row(measure, measure.owner) if measure.owner_id else "–"
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

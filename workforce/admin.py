@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV
 
-from improvement.admin import HistoryAdmin
+from improvement.admin import HistoryAdmin, person_label
 from workforce import services
 from workforce.forms import WorkforceImportForm, WorkforceReturnForm
 from workforce.models import ServiceArea, Team, WorkforceReturn
@@ -105,7 +105,7 @@ class WorkforceReturnAdmin(ImportExportMixin, HistoryAdmin):
     list_select_related = ["team__service_area"]
     date_hierarchy = "as_at"
     search_fields = ["team__name", "team__service_area__name"]
-    readonly_fields = ["entered_by"]
+    readonly_fields = ["entered_by_name"]
     fieldsets = [
         (None, {"fields": ["team", "as_at"]}),
         (
@@ -135,13 +135,15 @@ class WorkforceReturnAdmin(ImportExportMixin, HistoryAdmin):
         ),
         ("Caseloads on the return date", {"fields": ["cases", "case_holding_fte"]}),
         ("Newly qualified and students", {"fields": ["newly_qualified", "students"]}),
-        ("Record", {"fields": ["entered_by"]}),
+        ("Record", {"fields": ["entered_by_name"]}),
     ]
 
     # Import and export: CSV only, the preview carried in the confirmation form.
     tmp_storage_class = SignedFileStorage
     import_form_class = WorkforceImportForm
-    import_template_name = "workforce/admin_import.html"
+    # The preview as the plan import shows its dry run: changes first, the unchanged
+    # rows collapsed, the confirm button by the summary (templates/admin/workforce/).
+    import_template_name = "admin/workforce/workforcereturn/import.html"
 
     def get_import_formats(self):
         return [CSV]
@@ -154,6 +156,10 @@ class WorkforceReturnAdmin(ImportExportMixin, HistoryAdmin):
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+    @admin.display(description="Entered by")
+    def entered_by_name(self, obj) -> str:
+        return person_label(obj.entered_by) if obj.entered_by_id else "–"
 
     @admin.display(description="Service area", ordering="team__service_area__name")
     def service_area(self, obj) -> str:
@@ -182,6 +188,14 @@ class WorkforceReturnAdmin(ImportExportMixin, HistoryAdmin):
                 request, "The file to import expired or was changed: please upload it again."
             )
             return redirect("admin:workforce_workforcereturn_import")
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        parts = [f"added {totals['new']}", f"updated {totals['update']}"]
+        if totals["delete"]:
+            parts.append(f"deleted {totals['delete']}")
+        parts.append(f"{totals['skip']} unchanged")
+        messages.success(request, f"Imported the workforce returns: {', '.join(parts)}.")
 
     def process_result(self, result, request):
         # The data may have changed between the preview and the confirmation; then the

@@ -263,8 +263,11 @@ def _check_page(request, pending, outcome, *, errors=None, status=200):
             "status_choices": _STATUS_CHOICES,
             "problems": problems[:SHOWN],
             "more_problems": max(0, len(problems) - SHOWN),
-            "steps": [] if result.changed_since else result.steps[:SHOWN],
-            "more_steps": max(0, len(result.steps) - SHOWN),
+            "dry_run": (
+                result.dry_run(SHOWN)
+                if result.steps and not problems and not result.changed_since
+                else None
+            ),
             "changed": result.changed_since[:SHOWN],
             "as_at_text": f"{built.as_at:%d/%m/%Y}" if built else "",
             "errors": errors or {},
@@ -347,7 +350,7 @@ def document_import_confirm(request: HttpRequest, token: uuid.UUID) -> HttpRespo
     if result.changed_since or not result.saved:
         return _check_page(request, pending, outcome, status=409 if result.changed_since else 400)
     pending.delete()
-    messages.success(request, f"Imported “{result.plan.title}”: {result.summary()}.")
+    messages.success(request, f"Imported “{result.plan.title}”: {result.done_summary()}.")
     return redirect(result.plan.get_absolute_url())
 
 

@@ -53,10 +53,9 @@ def _page(request, form, result: ImportResult | None = None, pending=None, statu
     problems = result.problems if result else []
     if all(not p.sheet and not p.row for p in problems):
         problems = []  # about the file as a whole: said next to the upload field
-    steps = result.steps if result else []
     changed = result.changed_since if result else []
-    if changed:
-        steps = []  # what it would have done no longer holds
+    # The dry run, changes first: only when it holds (no problems, nothing changed since).
+    shows_steps = result is not None and result.steps and not result.problems and not changed
     return render(
         request,
         TEMPLATE,
@@ -66,8 +65,7 @@ def _page(request, form, result: ImportResult | None = None, pending=None, statu
             "pending": pending,
             "problems": problems[:SHOWN_PROBLEMS],
             "more_problems": max(0, len(problems) - SHOWN_PROBLEMS),
-            "steps": steps[:SHOWN_STEPS],
-            "more_steps": max(0, len(steps) - SHOWN_STEPS),
+            "dry_run": result.dry_run(SHOWN_STEPS) if shows_steps else None,
             "changed": changed[:SHOWN_STEPS],
             "more_changed": max(0, len(changed) - SHOWN_STEPS),
         },
@@ -173,7 +171,7 @@ def plan_import_confirm(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         return _page(request, form, result, status=400)
     pending.delete()
-    messages.success(request, f"Imported “{result.plan.title}”: {result.summary()}.")
+    messages.success(request, f"Imported “{result.plan.title}”: {result.done_summary()}.")
     return redirect(result.plan.get_absolute_url())
 
 

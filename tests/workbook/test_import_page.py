@@ -76,7 +76,7 @@ def test_a_plan_editor_creates_a_plan_by_import_and_becomes_its_editor(client, e
     response = upload(client, xlsx(minimal_sheets()))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "make you (editor-user) an editor of plan anytown-2025" in page
+    assert "Make you (editor-user) an editor of plan anytown-2025" in page
     assert not Plan.objects.exists()
 
     pending = PendingImport.objects.get()
@@ -136,7 +136,7 @@ def test_the_dry_run_shows_every_row_and_saves_nothing_until_confirmed(client, a
         in page
     )
     assert '<th scope="col" class="govuk-table__header">What happens</th>' in page
-    for what in ["create plan anytown-2025", "create objective 2", "create action 2.1"]:
+    for what in ["Create plan anytown-2025", "Create objective 2", "Create action 2.1"]:
         assert what in page
     assert not Plan.objects.exists()
     pending = PendingImport.objects.get()
@@ -354,3 +354,88 @@ def test_an_administrator_imports_any_plan_without_becoming_its_editor(administr
     )
     assert result.saved, [str(p) for p in result.problems]
     assert result.plan == existing and not existing.editors.exists()
+
+
+def _import_then_change(client):
+    """The minimal plan imported, then a workbook that changes objective 1's title, adds
+    action 2.2 and leaves out action 1.2: its dry-run page."""
+    upload(client, xlsx(minimal_sheets()))
+    client.post(reverse("plan-import-confirm"), {"token": str(PendingImport.objects.get().token)})
+    sheets = minimal_sheets()
+    sheets["Objectives"][1][1] = "Workforce and recruitment"
+    sheets["Actions"] = [row for row in sheets["Actions"] if row[1] != "1.2"] + [
+        ["2", "2.2", "Train practice supervisors", "30/09/2026"]
+    ]
+    response = upload(client, xlsx(sheets))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_dry_run_shows_the_changes_first_and_the_unchanged_rows_collapsed(
+    client, administrator
+):
+    client.force_login(administrator)
+
+    page = _import_then_change(client)
+
+    summary = page[page.index('id="dry-run-summary"') : page.index('id="steps"')]
+    assert "<strong>1</strong> to create" in summary
+    assert "<strong>1</strong> to change" in summary
+    assert "in the tracker but not in the workbook: kept, not deleted" in summary
+    changes = page[page.index('id="steps"') : page.index('id="kept"')]
+    assert "What the import will do: 2 changes" in changes
+    assert "<strong>Change objective 1</strong>" in changes
+    assert "<li>Title from “Workforce” to “Workforce and recruitment”</li>" in changes
+    assert "<strong>Create action 2.2</strong>" in changes
+    assert "unchanged" not in changes  # unchanged rows are not among the changes
+    kept = page[page.index('id="kept"') : page.index('id="unchanged"')]
+    assert "action 1.2" in kept
+    unchanged = page[page.index('<details class="govuk-details" id="unchanged">') :]
+    assert re.search(r'summary-text">\d+ rows unchanged</span>', unchanged)
+    assert "Action 1.1 unchanged" in unchanged
+
+
+def test_the_confirm_button_is_beside_the_summary_and_again_at_the_end(client, administrator):
+    client.force_login(administrator)
+
+    page = _import_then_change(client)
+
+    token = str(PendingImport.objects.get().token)
+    top = page.index('id="confirm"')
+    assert page.index('id="dry-run-summary"') < top < page.index('id="steps"')
+    assert page.index('id="unchanged"') < page.index('id="confirm-again"')
+    for form_id in ["confirm", "confirm-again"]:
+        form = page[page.index(f'id="{form_id}"') :].split("</form>")[0]
+        assert f'name="token" value="{token}"' in form
+        assert "Import the plan</button>" in form
+
+
+def test_a_workbook_that_changes_nothing_has_no_button_and_collapses_its_rows(
+    client, administrator
+):
+    client.force_login(administrator)
+    upload(client, xlsx(minimal_sheets()))
+    client.post(reverse("plan-import-confirm"), {"token": str(PendingImport.objects.get().token)})
+
+    page = upload(client, xlsx(minimal_sheets())).content.decode()
+
+    assert "importing it would change nothing" in page
+    assert "No changes" in page and 'id="steps"' not in page
+    assert 'id="confirm"' not in page and "Import the plan</button>" not in page
+    assert '<details class="govuk-details" id="unchanged">' in page
+
+
+def test_the_messages_are_in_the_future_before_and_in_the_past_after(client, administrator):
+    client.force_login(administrator)
+    page = upload(client, xlsx(minimal_sheets())).content.decode()
+    summary = page[page.index('id="dry-run-summary"') : page.index('id="steps"')]
+    assert "<strong>6</strong> to create" in summary and "created" not in summary.lower()
+
+    response = client.post(
+        reverse("plan-import-confirm"), {"token": str(PendingImport.objects.get().token)}
+    )
+
+    followed = client.get(response.url).content.decode()
+    said = re.search(r"Imported “Anytown improvement plan”: ([^<]*)", followed).group(1)
+    assert said.startswith("created 6, changed 0, 0 unchanged")
+    assert "to create" not in said and "to change" not in said

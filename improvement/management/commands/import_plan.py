@@ -125,8 +125,11 @@ class Command(BaseCommand):
             self.stderr.write(self.style.ERROR(str(problem)))
         if result.problems:
             raise CommandError(f"{name}: {len(result.problems)} problem(s); nothing was imported.")
-        verb = "Would import" if dry_run else "Imported"
-        self.stdout.write(self.style.SUCCESS(f"{verb} {result.plan_slug!r}: {result.summary()}."))
+        if dry_run:
+            said = f"Would import {result.plan_slug!r}: {result.summary()}."
+        else:
+            said = f"Imported {result.plan_slug!r}: {result.done_summary()}."
+        self.stdout.write(self.style.SUCCESS(said))
 
     def _choices(self, options) -> Choices:
         columns, statuses = {}, {}
@@ -195,8 +198,11 @@ class Command(BaseCommand):
             self.stderr.write(self.style.ERROR(str(problem)))
         if result.problems:
             raise CommandError(f"{name}: {len(result.problems)} problem(s); nothing was imported.")
-        verb = "Would import" if dry_run else "Imported"
-        self.stdout.write(self.style.SUCCESS(f"{verb} {result.plan_slug!r}: {result.summary()}."))
+        if dry_run:
+            said = f"Would import {result.plan_slug!r}: {result.summary()}."
+        else:
+            said = f"Imported {result.plan_slug!r}: {result.done_summary()}."
+        self.stdout.write(self.style.SUCCESS(said))
 
     def _mapping(self, outcome) -> None:
         built = outcome.built

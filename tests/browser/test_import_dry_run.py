@@ -1,0 +1,55 @@
+"""The plan import's dry run in a real browser: the Import button is on the first screen,
+beside the summary; the changes come first and the unchanged rows are folded away until
+opened; axe-core finds nothing; after importing, the message says what was done."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from improvement import roles
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.workbook.conftest import minimal_sheets, xlsx
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def upload(page, tmp_path, sheets, name):
+    path = tmp_path / name
+    path.write_bytes(xlsx(sheets))
+    page.goto(page.base + "/plan-workbooks/import/")
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name="Check the workbook").click()
+    expect(page.get_by_role("heading", name="Check the import")).to_be_visible()
+
+
+def test_an_administrator_checks_a_changed_workbook_and_imports_it(page, tmp_path):
+    sign_in(page, roles.ADMINISTRATOR, first_name="Ada", last_name="Admin")
+    upload(page, tmp_path, minimal_sheets(), "first.xlsx")
+    page.get_by_role("button", name="Import the plan").first.click()
+    expect(
+        page.get_by_text(re.compile(r"Imported “Anytown improvement plan”: created 6"))
+    ).to_be_visible()
+
+    sheets = minimal_sheets()
+    sheets["Objectives"][1][1] = "Workforce and recruitment"
+    upload(page, tmp_path, sheets, "second.xlsx")
+
+    button = page.get_by_role("button", name="Import the plan").first
+    expect(button).to_be_in_viewport()  # beside the summary, no scrolling to find it
+    expect(page.locator("#steps")).to_contain_text(
+        "Title from “Workforce” to “Workforce and recruitment”"
+    )
+    unchanged = page.locator("#unchanged")
+    expect(unchanged.get_by_text("Action 1.1 unchanged")).to_be_hidden()
+    assert_accessible(page)
+    unchanged.locator("summary").click()
+    expect(unchanged.get_by_text("Action 1.1 unchanged")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Import the plan").last.click()
+    message = page.get_by_text(
+        re.compile(r"Imported “Anytown improvement plan”: created 0, changed 1")
+    )
+    expect(message).to_be_visible()
+    expect(page.get_by_text(re.compile("to create|to change"))).to_have_count(0)
