@@ -14,7 +14,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
+from improvement.dashboard_form import OwnerChoiceField
+from improvement.filter_summary import applied_filters, clear_query
 from improvement.forms import DATE_FORMATS
 from improvement.history import with_status_as_at
 from improvement.models import Action, Objective, Plan, ProgressUpdate, Section
@@ -38,6 +41,22 @@ def _whole(value) -> int | None:
         return None
 
 
+class PlanItemChoiceField(forms.ModelChoiceField):
+    """A section or objective named with its plan, "1 Recruit social workers — Workforce
+    strategy": several plans have an objective 1, and a link may choose one of any plan."""
+
+    def label_from_instance(self, item) -> str:
+        return f"{Truncator(str(item)).chars(70)} — {item.plan.title}"
+
+
+class PlanItemFilter(django_filters.ModelChoiceFilter):
+    field_class = PlanItemChoiceField
+
+
+class OwnerFilter(django_filters.ModelChoiceFilter):
+    field_class = OwnerChoiceField  # people by name, not username
+
+
 class ActionFilter(django_filters.FilterSet):
     organisation = django_filters.ChoiceFilter(
         field_name="objective__plan__organisation", label="Organisation",
@@ -47,14 +66,14 @@ class ActionFilter(django_filters.FilterSet):
         field_name="objective__plan", queryset=Plan.objects.none(), label="Plan",
         empty_label="All plans",
     )  # fmt: skip
-    section = django_filters.ModelChoiceFilter(
+    section = PlanItemFilter(
         field_name="objective__section", queryset=Section.objects.none(), label="Section",
         empty_label="Any section",
     )  # fmt: skip
-    objective = django_filters.ModelChoiceFilter(
+    objective = PlanItemFilter(
         queryset=Objective.objects.none(), label="Objective", empty_label="Any objective"
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = OwnerFilter(
         queryset=get_user_model().objects.none(), label="Owner", empty_label="Anyone"
     )
     status = django_filters.ChoiceFilter(
@@ -135,6 +154,15 @@ class ActionFilter(django_filters.FilterSet):
                 # Listed, not validated: the field still accepts any of its queryset.
                 field._choices = field.widget.choices = self._listed(name, field, plan_id)
         return self._form
+
+    @property
+    def applied(self) -> list[tuple[str, str]]:
+        """The filters in force, in words, for the line above the results."""
+        return applied_filters(self.form)
+
+    @property
+    def clear_query(self) -> str:
+        return clear_query(self.data)
 
     def _listed(self, name: str, field, plan_id: int | None) -> list:
         queryset = field.queryset
