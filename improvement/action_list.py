@@ -319,6 +319,7 @@ class ActionTable(BoundedPaging, tables.Table):
 
     class Meta:
         template_name = "tables/govuk_table.html"
+        attrs = {"class": "app-table--wide"}  # nine columns: stacked up to 960 px
         empty_text = "No actions match."
         sequence = [
             "plan", "objective", "reference", "title", "owner", "due_date", "status", "overdue",

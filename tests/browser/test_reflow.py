@@ -19,7 +19,9 @@ from improvement.services import latest_update_marker, progress_update_create
 from metrics.models import Measure
 from tests.browser.conftest import assert_accessible
 
-WIDTHS = (320, 640)
+# 320 px, and a 1280 px window at 200% zoom; then at 160% and 125%, where the widest
+# tables switch between stacked rows and columns.
+WIDTHS = (320, 640, 800, 1024)
 ROLES = ("viewer", "owner", "editor", "clerk", "admin")
 DEMO_PASSWORD = "demo-tracker-2026"
 
