@@ -7,14 +7,16 @@ the demo workforce and the demo people), whose long titles are what breaks layou
 Also: the lists' filters sit in a closed panel, with a one-line summary of what is
 applied and a "Clear filters" link; and the stacked and scrolling tables pass axe."""
 
+import datetime
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from improvement.models import Action, Objective, Plan
+from improvement.models import Action, Objective, Plan, SavedReport
 from improvement.services import latest_update_marker, progress_update_create
 from metrics.models import Measure
 from tests.browser.conftest import assert_accessible
@@ -24,6 +26,7 @@ from tests.browser.conftest import assert_accessible
 WIDTHS = (320, 640, 800, 1024)
 ROLES = ("viewer", "owner", "editor", "clerk", "admin")
 DEMO_PASSWORD = "demo-tracker-2026"
+User = get_user_model()
 
 # What is wrong with the page as laid out now: a list of problems, empty when it reflows.
 # Key controls must lie within the screen's width and not be clipped by a box that
@@ -35,7 +38,8 @@ PROBLEMS = """
   const width = window.innerWidth;
   if (document.documentElement.scrollWidth > width)
     problems.push('page scrolls sideways: ' + document.documentElement.scrollWidth + 'px');
-  const keys = 'main .app-status, main .app-flag, main a[href*="/update/"]';
+  const keys = 'main .app-status, main .app-flag, main a[href*="/update/"], '
+    + 'main a[href*="/reports/archive/"]';
   for (const el of document.querySelectorAll(keys)) {
     const box = el.getBoundingClientRect();
     if (box.width < 2 || box.height < 2) continue;  // not shown (a visually hidden copy)
@@ -78,6 +82,18 @@ def demo(settings, transactional_db):
         status="at_risk",
         narrative="Recruitment campaign delayed: two of four posts filled, "
         "the rest readvertised with a longer closing date.",
+    )
+    # A report saved as issued, for the archive's table (its download link is a key control).
+    SavedReport.objects.create(
+        plan=action.objective.plan,
+        kind=SavedReport.Kind.PROGRESS,
+        format=SavedReport.Format.PDF,
+        as_at=datetime.date(2026, 3, 31),
+        saved_by=User.objects.get(username="clerk"),
+        committee="Children and Young People's Scrutiny Committee",
+        file_name="childrens-social-care-workforce-strategy-progress-report-2026-03-31.pdf",
+        content_type="application/pdf",
+        data=b"%PDF-1.7 a saved report",
     )
     return action
 
@@ -133,7 +149,7 @@ def sign_in_as(page, username):
 # failure until then, rather than failing this test.
 BEING_REBUILT = {"my actions"}
 # Pages whose key controls must be there to be checked (the check is not vacuous).
-MUST_HAVE_KEY_CONTROLS = {"actions", "action", "plans", "measures", "objectives"}
+MUST_HAVE_KEY_CONTROLS = {"actions", "action", "plans", "measures", "objectives", "archive"}
 # The stacked and scrolling tables, checked with axe at 320 px.
 AXE_AT_320 = {"actions", "objectives", "measures", "plans", "workforce", "plan slough-2014"}
 
