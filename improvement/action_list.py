@@ -17,7 +17,10 @@ from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
+from improvement.dashboard_form import OwnerChoiceField
+from improvement.filter_summary import applied_filters, clear_query
 from improvement.forms import DATE_FORMATS
 from improvement.history import with_status_as_at
 from improvement.models import Action, Objective, Plan, ProgressUpdate, Section
@@ -41,6 +44,22 @@ def _whole(value) -> int | None:
         return None
 
 
+class PlanItemChoiceField(forms.ModelChoiceField):
+    """A section or objective named with its plan, "1 Recruit social workers — Workforce
+    strategy": several plans have an objective 1, and a link may choose one of any plan."""
+
+    def label_from_instance(self, item) -> str:
+        return f"{Truncator(str(item)).chars(70)} — {item.plan.title}"
+
+
+class PlanItemFilter(django_filters.ModelChoiceFilter):
+    field_class = PlanItemChoiceField
+
+
+class OwnerFilter(django_filters.ModelChoiceFilter):
+    field_class = OwnerChoiceField  # people by name, not username
+
+
 class ActionFilter(django_filters.FilterSet):
     organisation = django_filters.ChoiceFilter(
         field_name="objective__plan__organisation", label="Organisation",
@@ -50,14 +69,14 @@ class ActionFilter(django_filters.FilterSet):
         field_name="objective__plan", queryset=Plan.objects.none(), label="Plan",
         empty_label="All plans",
     )  # fmt: skip
-    section = django_filters.ModelChoiceFilter(
+    section = PlanItemFilter(
         field_name="objective__section", queryset=Section.objects.none(), label="Section",
         empty_label="Any section",
     )  # fmt: skip
-    objective = django_filters.ModelChoiceFilter(
+    objective = PlanItemFilter(
         queryset=Objective.objects.none(), label="Objective", empty_label="Any objective"
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = OwnerFilter(
         queryset=get_user_model().objects.none(), label="Owner", empty_label="Anyone"
     )
     status = django_filters.ChoiceFilter(
@@ -146,6 +165,15 @@ class ActionFilter(django_filters.FilterSet):
         if not hasattr(self, "_plans"):
             self._plans = list(self.filters["plan"].queryset.only("pk", "title", "organisation"))
         return self._plans
+
+    @property
+    def applied(self) -> list[tuple[str, str]]:
+        """The filters in force, in words, for the line above the results."""
+        return applied_filters(self.form)
+
+    @property
+    def clear_query(self) -> str:
+        return clear_query(self.data)
 
     def _listed(self, name: str, field, plan_id: int | None) -> list:
         queryset = field.queryset
@@ -362,6 +390,7 @@ class ActionTable(BoundedPaging, tables.Table):
 
     class Meta:
         template_name = "tables/action_table.html"
+        attrs = {"class": "app-table--wide"}  # nine columns: stacked up to 960 px
         empty_text = "No actions match."
         sequence = [
             "plan", "objective", "reference", "title", "owner", "due_date", "status", "overdue",
@@ -393,28 +422,35 @@ class ActionTable(BoundedPaging, tables.Table):
         return self._rendered
 
     def body_html(self) -> SafeString:
-        """The page's rows as govuk_table.html draws them: the first cell heads the row."""
+        """The page's rows as govuk_table.html draws them: the first cell heads the row, and
+        each cell carries its column's name for the stacked layout on a narrow screen."""
         rows = self.paginated_rows
         if not rows:
             return format_html(
-                '<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="{}">{}</td>'
-                "</tr>",
+                '<tr class="govuk-table__row" role="row"><td role="cell" '
+                'class="govuk-table__cell app-cell--full" colspan="{}">{}</td></tr>',
                 len(self.columns),
                 self.empty_text,
             )
         parts = []
+        labels = [
+            format_html('<span class="app-cell-label" aria-hidden="true">{}</span>', c.header)
+            for c, _cell in rows[0].items()
+        ]
         for row in rows:
-            parts.append('<tr class="govuk-table__row">')
+            parts.append('<tr class="govuk-table__row" role="row">')
             for i, (column, cell) in enumerate(row.items()):
                 extra = column.attrs["td"].get("class")
                 extra = f" {conditional_escape(extra)}" if extra else ""
                 if i == 0:
                     parts.append(
-                        '<th scope="row" class="govuk-table__header '
-                        f'govuk-!-font-weight-regular{extra}">{cell}</th>'
+                        '<th scope="row" role="rowheader" class="govuk-table__header '
+                        f'govuk-!-font-weight-regular{extra}">{labels[i]}{cell}</th>'
                     )
                 else:
-                    parts.append(f'<td class="govuk-table__cell{extra}">{cell}</td>')
+                    parts.append(
+                        f'<td role="cell" class="govuk-table__cell{extra}">{labels[i]}{cell}</td>'
+                    )
             parts.append("</tr>\n")
         return mark_safe("".join(parts))  # noqa: S308 - every cell escaped in _cells
 

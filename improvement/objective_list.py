@@ -14,7 +14,9 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.utils import timezone
 
+from improvement.action_list import PlanItemChoiceField
 from improvement.dashboard_form import STATUS_CHOICES, OwnerChoiceField, owners_of
+from improvement.filter_summary import applied_filters, clear_query
 from improvement.forms import AsAtForm
 from improvement.history import ObjectiveState, plan_states_as_at
 from improvement.models import Plan, Section
@@ -29,7 +31,7 @@ class ObjectiveFilterForm(AsAtForm):
     plan = forms.ModelChoiceField(
         label="Plan", queryset=Plan.objects.none(), required=False, empty_label="All plans"
     )
-    section = forms.ModelChoiceField(
+    section = PlanItemChoiceField(
         label="Section", queryset=Section.objects.none(), required=False, empty_label="Any section"
     )
     owner = OwnerChoiceField(
@@ -67,6 +69,15 @@ class ObjectiveFilterForm(AsAtForm):
     @property
     def as_at_date(self):
         return self.value("as_at") or timezone.localdate()
+
+    @property
+    def applied(self) -> list[tuple[str, str]]:
+        """The filters in force, in words, for the line above the results."""
+        return applied_filters(self)
+
+    @property
+    def clear_query(self) -> str:
+        return clear_query(self.data)
 
 
 def _yes(value, flag: bool) -> bool:

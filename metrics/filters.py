@@ -5,6 +5,8 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 
+from improvement.action_list import OwnerFilter
+from improvement.filter_summary import applied_filters, clear_query
 from improvement.models import Plan
 from improvement.status import Status
 from metrics.models import Measure
@@ -16,7 +18,7 @@ class MeasureFilter(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(
         queryset=Plan.objects.none(), empty_label="All plans", label="Plan"
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = OwnerFilter(
         queryset=get_user_model().objects.none(), empty_label="Anyone", label="Owner"
     )
     name = django_filters.CharFilter(lookup_expr="icontains", label="Name contains")
@@ -33,11 +35,24 @@ class MeasureFilter(django_filters.FilterSet):
             get_user_model().objects.filter(owned_measures__plan__in=plans).distinct()
         )
 
+    @property
+    def applied(self) -> list[tuple[str, str]]:
+        """The filters in force, in words, for the line above the results."""
+        return applied_filters(self.form)
+
+    @property
+    def clear_query(self) -> str:
+        return clear_query(self.data)
+
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any status"), *STATUS_CHOICES]
     )
+
+    @property
+    def applied(self) -> list[tuple[str, str]]:
+        return applied_filters(self)
 
     @property
     def filters(self) -> bool:

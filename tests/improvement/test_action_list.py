@@ -237,9 +237,17 @@ def test_the_rows_cells_say_what_the_record_says(signed_in, actions):
     )  # fmt: skip
     response = signed_in.get(reverse("action-list") + "?as_at=2025-06-30&q=Nobody")
     html = response.content.decode()
-    row = html[html.index('<tr class="govuk-table__row"><th scope="row"') :]
+    row = html[html.index('<tr class="govuk-table__row" role="row"><th scope="row"') :]
     row = row[: row.index("</tr>")]
     cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+    # Each cell starts with its column's name, for the stacked layout on a narrow screen.
+    names = [
+        re.match(r'<span class="app-cell-label" aria-hidden="true">(.*?)</span>', c) for c in cells
+    ]
+    assert [n.group(1) for n in names] == [
+        "Plan", "Objective", "Ref", "Action", "Owner", "Due", "Status", "Overdue", "Last update"
+    ]  # fmt: skip
+    cells = [c[n.end() :] for c, n in zip(cells, names, strict=True)]
     action = Action.objects.get(reference="2.2")
     assert cells == [
         "Plan A",
