@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.view_on_site import view_on_site
+from improvement.forms import SignInForm
 from improvement.views.mine import home
 
 admin.site.site_header = "Improvement tracker administration"
@@ -15,7 +16,9 @@ urlpatterns = [
     path("", home, name="home"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=False),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=False, authentication_form=SignInForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
