@@ -13,6 +13,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import django_filters
 from django import forms
 from django.utils import timezone
 
@@ -160,3 +161,13 @@ def error_parts(bound_field) -> list[str]:
         if parts:
             return [part for part in PARTS if part in parts]
     return list(PARTS)
+
+
+class DateFilter(django_filters.Filter):
+    """A django-filter filter on a date typed as day, month and year."""
+
+    field_class = GovUKDateField
+
+
+def date_filter(label: str, subject: str, **kwargs) -> DateFilter:
+    return DateFilter(label=label, subject=subject, **kwargs)

@@ -157,7 +157,16 @@ class UpdateForm(forms.Form):
         self.plan = plan
         key = plan.key()
         self.fields["status"].choices = [(e.status.value, e.label) for e in key]
-        self.status_descriptions = {e.status.value: e.description for e in key}
+        # Each radio's hint says what the plan's key says of it: the standard word when
+        # the plan calls it something else ("Green" is on track), then its meaning.
+        self.status_descriptions = {
+            e.status.value: ": ".join(
+                part
+                for part in (e.status.label if e.label != e.status.label else "", e.description)
+                if part
+            )
+            for e in key
+        }
         self.open_milestones = [m for m in milestones if m.completed_on is None]
         for milestone in self.open_milestones:
             self.fields[f"milestone_{milestone.pk}"] = forms.BooleanField(

@@ -7,8 +7,7 @@ export function initAddAnother(root = document) {
     const prefix = list.dataset.addAnother;
     const button = list.querySelector("[data-add-another-button]");
     const blank = list.querySelector("template[data-add-another-template]");
-    const total = list.form?.elements?.[`${prefix}-TOTAL_FORMS`] ??
-      document.querySelector(`input[name="${prefix}-TOTAL_FORMS"]`);
+    const total = document.querySelector(`input[name="${prefix}-TOTAL_FORMS"]`);
     const most = document.querySelector(`input[name="${prefix}-MAX_NUM_FORMS"]`);
     if (!button || !blank || !total) continue;
     button.addEventListener("click", (event) => {

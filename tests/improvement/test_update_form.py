@@ -291,7 +291,7 @@ def test_status_radios_carry_the_plans_meanings_as_hints(client, action):
     html = client.get(update_url(action)).content.decode()
     radio = re.search(r'<input[^>]*value="off_track"[^>]*>', html).group(0)
     hint_id = re.search(r'aria-describedby="([^"]+)"', radio).group(1)
-    assert re.search(rf'id="{hint_id}"[^>]*>\s*Behind\s*<', html)
+    assert re.search(rf'id="{hint_id}"[^>]*>\s*Off track: Behind\s*<', html)
 
 
 @pytest.fixture
@@ -330,3 +330,15 @@ def test_save_and_go_to_the_next_opens_the_next_action_needing_an_update(
 def test_save_and_go_to_the_next_is_not_offered_when_nothing_else_needs_an_update(client, action):
     _in_a_period(action)
     assert "Save and go to the next" not in client.get(update_url(action)).content.decode()
+
+
+def test_a_plans_own_status_words_are_explained_under_each_radio(client, action):
+    plan = action.objective.plan
+    plan.status_key.create(status="at_risk", label="Amber")
+    html = client.get(update_url(action)).content.decode()
+    radio = re.search(r'<input[^>]*value="at_risk"[^>]*>', html).group(0)
+    hint_id = re.search(r'aria-describedby="([^"]+)"', radio).group(1)
+    assert re.search(rf'id="{hint_id}"[^>]*>\s*At risk\s*<', html)
+    off = re.search(r'<input[^>]*value="off_track"[^>]*>', html).group(0)
+    hint_id = re.search(r'aria-describedby="([^"]+)"', off).group(1)
+    assert re.search(rf'id="{hint_id}"[^>]*>\s*Off track: Behind\s*<', html)
