@@ -66,7 +66,8 @@ def test_the_update_form_passes_axe_and_works_from_the_keyboard(page, owned_acti
     assert_accessible(page)
 
     # A milestone's date appears only when its box is ticked.
-    done_on = page.locator("#id_milestone_1_on-day")
+    advert = owned_action.milestones.get(title="Advert placed")
+    done_on = page.locator(f"#id_milestone_{advert.pk}_on-day")
     expect(done_on).to_be_hidden()
     page.get_by_label("Advert placed").check()
     expect(done_on).to_be_visible()
@@ -110,3 +111,17 @@ def test_the_update_form_passes_axe_and_works_from_the_keyboard(page, owned_acti
     expect(page.get_by_text("Your update is saved")).to_be_visible()
     areas = owned_action.updates.latest("id").areas_for_development.all()
     assert sorted(a.description for a in areas) == ["First advert", "Second advert"]
+
+
+def test_a_file_chosen_before_a_failed_submit_is_named_to_be_chosen_again(page, owned_action):
+    page.goto(page.base + reverse("action-update", kwargs={"pk": owned_action.pk}))
+    page.get_by_label("Evidence files (optional)").set_input_files(
+        files=[{"name": "minutes.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n"}]
+    )
+    page.get_by_role("button", name="Save update").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    warning = page.locator("#files-not-kept")
+    expect(warning).to_contain_text("Choose the file again: minutes.pdf")
+    file_input = page.get_by_label("Evidence files (optional)")
+    assert "files-not-kept" in file_input.get_attribute("aria-describedby")
+    assert_accessible(page)
