@@ -1,6 +1,7 @@
-"""The hand-written GOV.UK form includes: a password is never written back into a page,
-and every link in an error summary leads to an input on the page (a radio group's first
-option, not `#`)."""
+"""The form includes (fields drawn by GOV.UK Frontend's components through
+govuk-frontend-django): a password is never written back into a page, and every link in
+an error summary, on every form of the app, leads to an element on the page (a radio
+group's first option, a date's first wrong box, not `#`)."""
 
 import re
 
@@ -173,3 +174,17 @@ def test_every_app_form_with_errors_links_each_error_to_an_element_on_the_page(c
     # Board packs, with nothing typed.
     client.force_login(user_with_role(roles.CLERK))
     _assert_every_summary_link_lands(client.post(reverse("board-packs"), {}))
+
+
+class _Filter(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("", "Any"), ("red", "Red")], required=False, help_text="Plans with it."
+    )
+
+
+def test_a_select_shows_its_hint_and_is_described_by_it():
+    html = render_to_string("includes/select.html", {"field": _Filter()["status"]})
+    assert re.search(
+        r'<div id="id_status-hint" class="govuk-hint">\s*Plans with it.\s*</div>', html
+    )
+    assert re.search(r'<select[^>]*aria-describedby="id_status-hint"', html)
