@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "import_export",
+    # GOV.UK Frontend 6 components; form fields are drawn through it by
+    # config/templatetags/govuk_forms.py.
+    "govuk_frontend_django",
     "improvement",
     "metrics",
     "workforce",

@@ -7,6 +7,7 @@ from django.urls import include, path
 from config.accessibility import accessibility_statement
 from config.error_pages import permission_denied
 from config.view_on_site import view_on_site
+from improvement.forms import SignInForm
 from improvement.views.mine import home
 from improvement.views.report_index import reports_page
 
@@ -18,7 +19,9 @@ urlpatterns = [
     path("", home, name="home"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=False),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=False, authentication_form=SignInForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -20,8 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from improvement.dashboard_form import OwnerChoiceField
+from improvement.date_input import date_filter
 from improvement.filter_summary import applied_filters, clear_query
-from improvement.forms import DATE_FORMATS
 from improvement.history import with_status_as_at
 from improvement.models import Action, Objective, Plan, ProgressUpdate, Section
 from improvement.paging import BoundedPaging
@@ -30,7 +30,6 @@ from improvement.status import Status, status_word
 from improvement.templatetags.tracker import status_tag
 
 STATUS_CHOICES = [*Status.choices, ("none", "No status")]
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 
 
 # The drop-downs that list only the chosen plan's items (ActionFilter.form).
@@ -100,18 +99,16 @@ class ActionFilter(django_filters.FilterSet):
         choices=[("yes", "No update this period")], method="filter_not_updated",
         label="This period", empty_label="Updated or not",
     )  # fmt: skip
-    due_after = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="gte", label="Due from",
-        input_formats=DATE_FORMATS, widget=DATE_WIDGET,
-    )  # fmt: skip
-    due_before = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="lte", label="Due by",
-        input_formats=DATE_FORMATS, widget=DATE_WIDGET,
-    )  # fmt: skip
-    updated_since = django_filters.DateFilter(
-        method="filter_updated_since", label="Updated since",
-        input_formats=DATE_FORMATS, widget=DATE_WIDGET,
-    )  # fmt: skip
+    # Dates typed as day, month and year (the GOV.UK date input).
+    due_after = date_filter(
+        "Due from", "The “due from” date", field_name="due_date", lookup_expr="gte"
+    )
+    due_before = date_filter(
+        "Due by", "The “due by” date", field_name="due_date", lookup_expr="lte"
+    )
+    updated_since = date_filter(
+        "Updated since", "The “updated since” date", method="filter_updated_since"
+    )
     q = django_filters.CharFilter(method="filter_text", label="Reference or title contains")
 
     class Meta:
@@ -136,10 +133,6 @@ class ActionFilter(django_filters.FilterSet):
         self.filters["owner"].queryset = (
             get_user_model().objects.filter(owned_actions__objective__plan__in=plans).distinct()
         )
-        for name in ("due_after", "due_before", "updated_since"):
-            self.filters[name].field.error_messages["invalid"] = (
-                "Enter the date as day, month and year, like 31/03/2025."
-            )
 
     @property
     def form(self):

@@ -5,16 +5,16 @@ from datetime import date
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
+from improvement.date_input import GovUKDateField
 from improvement.fields import ItemListField
 from improvement.text_limits import LONG_TEXT
 from improvement.uploads import ACCEPT, check_evidence_file
 
-# A browser's date picker sends ISO dates; people typing into a plain text box (no
-# picker) write British dates.
+# Dates in links and bookmarks are ISO; people typing one value write British dates.
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-DATE_INVALID = "Enter the date as day, month and year, like 31/03/2025."
 # The days any page can be drawn as at: the tracker's arithmetic (staleness windows, a
 # year before, period ends) stays inside the calendar Python can hold, and no plan it
 # tracks lies outside these years.
@@ -28,20 +28,29 @@ def date_in_range(value: date) -> None:
         raise forms.ValidationError(DATE_OUT_OF_RANGE, code="out_of_range")
 
 
-def date_field(label: str, *, help_text: str = "", required_message: str | None = None):
-    """A date input (the browser's date picker, or a typed British date) with our message;
-    required when it has a message for a missing date."""
-    messages = {"invalid": DATE_INVALID}
-    if required_message:
-        messages["required"] = required_message
-    return forms.DateField(
+def date_field(
+    label: str,
+    *,
+    help_text: str = "",
+    required_message: str | None = None,
+    subject: str | None = None,
+    past_only: bool = False,
+):
+    """A GOV.UK date input (day, month and year) with the Design System's messages, named
+    `subject` in them ("The due date must be a real date"); required when it has a message
+    for a missing date; `past_only` refuses a day after today."""
+    messages = {"required": required_message} if required_message else {}
+    if subject is None:
+        subject = label if "date" in label.lower() else f"The {label[:1].lower()}{label[1:]} date"
+        subject = subject.replace("The as at date", "The as-at date")
+    return GovUKDateField(
         label=label,
         required=bool(required_message),
-        help_text=help_text,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=help_text or "For example, 31 3 2025",
         error_messages=messages,
         validators=[date_in_range],
+        subject=subject,
+        past_only=past_only,
     )
 
 
@@ -49,10 +58,15 @@ class AsAtForm(forms.Form):
     """The "as at" date (and optionally a date to compare with) a page is drawn for."""
 
     as_at = date_field(
-        "As at", help_text="The page shows every status as it stood at the end of this day."
+        "As at",
+        help_text="The page shows every status as it stood at the end of this day. "
+        "For example, 31 3 2025",
+        subject="The as-at date",
     )
     since = date_field(
-        "Compare with", help_text="Show what changed between this date and the as-at date."
+        "Compare with",
+        help_text="Show what changed between this date and the as-at date.",
+        subject="The date to compare with",
     )
 
     def __init__(self, data=None, *, with_since: bool = False):
@@ -112,6 +126,10 @@ class UpdateForm(forms.Form):
     """One progress update: status in the plan's own words, narrative, evidence, files,
     milestones done and (in `AreaFormSet`) areas for development."""
 
+    # Labels of fields a person may leave empty say "(optional)" (the GOV.UK way: mark
+    # the optional ones, not the required ones).
+    mark_optional = True
+
     status = forms.ChoiceField(
         label="Status",
         widget=forms.RadioSelect,
@@ -139,14 +157,28 @@ class UpdateForm(forms.Form):
         self.plan = plan
         key = plan.key()
         self.fields["status"].choices = [(e.status.value, e.label) for e in key]
-        self.status_descriptions = {e.status.value: e.description for e in key}
+        # Each radio's hint says what the plan's key says of it: the standard word when
+        # the plan calls it something else ("Green" is on track), then its meaning.
+        self.status_descriptions = {
+            e.status.value: ": ".join(
+                part
+                for part in (e.status.label if e.label != e.status.label else "", e.description)
+                if part
+            )
+            for e in key
+        }
         self.open_milestones = [m for m in milestones if m.completed_on is None]
         for milestone in self.open_milestones:
             self.fields[f"milestone_{milestone.pk}"] = forms.BooleanField(
-                label=milestone.title, required=False
+                label=milestone.title,
+                required=False,
+                help_text=f"Due {milestone.due_date:%-d %B %Y}" if milestone.due_date else "",
             )
             self.fields[f"milestone_{milestone.pk}_on"] = date_field(
-                f"Date “{milestone.title}” was done"
+                "Date it was done",
+                help_text="Leave empty if it was done today. For example, 31 3 2025",
+                subject=f"The date “{milestone.title}” was done",
+                past_only=True,
             )
 
     def milestone_rows(self):
@@ -177,20 +209,22 @@ class UpdateForm(forms.Form):
         done = []
         for milestone in self.open_milestones:
             if not cleaned.get(f"milestone_{milestone.pk}"):
+                # Its date is hidden while the box is unticked: whatever is in it is not
+                # what the person means, so it is neither checked nor used.
+                self._errors.pop(f"milestone_{milestone.pk}_on", None)
                 continue
-            done_on = cleaned.get(f"milestone_{milestone.pk}_on") or today
-            if done_on > today:
-                self.add_error(
-                    f"milestone_{milestone.pk}_on", "The date it was done cannot be in the future."
-                )
-            done.append((milestone, done_on))
+            if f"milestone_{milestone.pk}_on" in self._errors:
+                continue
+            done.append((milestone, cleaned.get(f"milestone_{milestone.pk}_on") or today))
         cleaned["milestones_done"] = done
         return cleaned
 
 
 class AreaForm(forms.Form):
+    mark_optional = True
+
     description = forms.CharField(
-        label="Area for development",
+        label="Description",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -198,7 +232,7 @@ class AreaForm(forms.Form):
     timescale = forms.CharField(
         label="Timescale", required=False, max_length=200, help_text="For example “Quarter 3”."
     )
-    due_date = date_field("Due date")
+    due_date = date_field("Due date", subject="The due date")
 
     def clean(self):
         cleaned = super().clean()
@@ -209,7 +243,9 @@ class AreaForm(forms.Form):
         return cleaned
 
 
-AreaFormSet = forms.formset_factory(AreaForm, extra=3, max_num=20, absolute_max=20)
+# One empty area is shown; "Add another area for development" adds more (a submit button
+# without JavaScript, a copy of `empty_form` with it: static/js/add-another.js).
+AreaFormSet = forms.formset_factory(AreaForm, extra=1, max_num=20, absolute_max=20)
 
 
 class SignOffForm(forms.Form):
@@ -241,3 +277,12 @@ class PreferenceForm(forms.Form):
         help_text="Every Monday: what turned red or amber, what became overdue, what completed "
         "and what is due in the next two weeks, in the plans you can see.",
     )
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with messages that say what to do (the GOV.UK way)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username."
+        self.fields["password"].error_messages["required"] = "Enter your password."

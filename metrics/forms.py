@@ -8,10 +8,13 @@ from metrics.models import DataPoint
 
 
 class DataPointForm(forms.Form):
+    mark_optional = True  # "(optional)" on the note
+
     period_end = date_field(
         "Period end",
-        help_text="The last day of the period the value is for, for example 31/03/2025.",
+        help_text="The last day of the period the value is for. For example, 31 3 2025",
         required_message="Enter the date the value is for.",
+        subject="The period end",
     )
     dated = forms.TypedChoiceField(
         label="This date is",

@@ -2,15 +2,22 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from improvement.forms import AreaFormSet, SignOffForm, UpdateForm
 from improvement.models import Action, EvidenceFile, Objective, ProgressUpdate
-from improvement.permissions import get_visible_or_404, require, signs_off_anything
+from improvement.permissions import (
+    get_visible_or_404,
+    require,
+    signs_off_anything,
+)
+from improvement.selectors import my_actions
 from improvement.services import (
     AreaInput,
     StaleUpdate,
@@ -49,14 +56,59 @@ def _initial_from(update: ProgressUpdate | None) -> tuple[dict, list[dict]]:
     return initial, areas
 
 
+def _with_one_more_area(data):
+    """The form's data with room for one more area for development (the "Add another"
+    button without JavaScript)."""
+    data = data.copy()
+    total = data.get("areas-TOTAL_FORMS", "0")
+    data["areas-TOTAL_FORMS"] = str(min(int(total) + 1 if total.isdigit() else 1, 20))
+    return data
+
+
+def _quiet(form, areas):
+    """Draw what was typed without error messages: nothing was submitted to be saved."""
+    form.full_clean()
+    form._errors = ErrorDict()
+    areas.full_clean()
+    for row in areas.forms:
+        row._errors = ErrorDict()
+    areas._errors = [ErrorDict() for _ in areas.forms]
+    areas._non_form_errors = areas.error_class()
+
+
+def next_needing_update(user, subject, today):
+    """The next action `user` looks after that still needs an update this period (after
+    `subject`, in the order "My actions" lists them), or None."""
+    waiting = [state.action for state in my_actions(user, today).needs_update]
+    if not waiting:
+        return None
+    if isinstance(subject, Action) and subject in waiting:
+        after = waiting[waiting.index(subject) + 1 :]
+        waiting = after or waiting
+    candidates = [a for a in waiting if a != subject]
+    return candidates[0] if candidates else None
+
+
 def _record_progress(request, *, subject, plan, milestones, template, context):
     subject_filter = {"action" if isinstance(subject, Action) else "objective": subject}
     previous = _latest(subject_filter)
     conflict = None
+    files_not_kept: list[str] = []
+    today = timezone.localdate()
     if request.method == "POST":
-        form = UpdateForm(request.POST, request.FILES, plan=plan, milestones=milestones)
-        areas = AreaFormSet(request.POST, prefix="areas")
-        if form.is_valid() and areas.is_valid():
+        chosen = [f.name for f in request.FILES.getlist("files")]
+        if "add_area" in request.POST:
+            data = _with_one_more_area(request.POST)
+            form = UpdateForm(data, plan=plan, milestones=milestones)
+            areas = AreaFormSet(data, prefix="areas")
+            _quiet(form, areas)
+            files_not_kept = chosen
+        else:
+            form = UpdateForm(request.POST, request.FILES, plan=plan, milestones=milestones)
+            areas = AreaFormSet(request.POST, prefix="areas")
+        if "add_area" in request.POST:
+            pass  # drawn again below with one more area, nothing saved
+        elif form.is_valid() and areas.is_valid():
             try:
                 progress_update_create(
                     subject=subject,
@@ -82,15 +134,28 @@ def _record_progress(request, *, subject, plan, milestones, template, context):
                 form = UpdateForm(data, plan=plan, milestones=milestones)
                 form.is_valid()
                 areas = AreaFormSet(data, prefix="areas")
+                files_not_kept = chosen
             else:
                 waiting = needs_sign_off(plan, request.user)
-                messages.success(
-                    request,
+                saved = (
                     "Your update is saved and waits for sign-off by a plan editor."
                     if waiting
-                    else "Your update is saved.",
+                    else "Your update is saved."
                 )
+                if request.POST.get("then") == "next":
+                    following = next_needing_update(request.user, subject, today)
+                    if following is None:
+                        messages.success(
+                            request, f"{saved} Every action of yours has an update this period."
+                        )
+                        return redirect("my-actions")
+                    messages.success(request, f"{saved} This is your next action to update.")
+                    return redirect(reverse("action-update", kwargs={"pk": following.pk}))
+                messages.success(request, saved)
                 return redirect(subject.get_absolute_url())
+        elif "files" not in form.errors:
+            # Browsers cannot be given files back: say so next to the file input.
+            files_not_kept = chosen
     else:
         initial, area_initial = _initial_from(previous)
         form = UpdateForm(
@@ -99,6 +164,8 @@ def _record_progress(request, *, subject, plan, milestones, template, context):
             milestones=milestones,
         )
         areas = AreaFormSet(prefix="areas", initial=area_initial)
+        if area_initial:
+            areas.extra = 0  # their areas are shown; "Add another" adds an empty one
     return render(
         request,
         template,
@@ -110,7 +177,9 @@ def _record_progress(request, *, subject, plan, milestones, template, context):
             "areas": areas,
             "previous": previous,
             "conflict": conflict,
-            "today": timezone.localdate(),
+            "files_not_kept": files_not_kept,
+            "has_next": next_needing_update(request.user, subject, today) is not None,
+            "today": today,
         },
         status=409 if conflict else 200,
     )

@@ -91,7 +91,7 @@ def test_sorting_by_status_puts_the_worst_first_and_references_sort_naturally(si
 def test_a_bad_filter_date_shows_a_message_not_an_error_page(signed_in, actions):
     response = signed_in.get(reverse("action-list") + "?due_before=31-31-2025")
     assert response.status_code == 200
-    assert "Enter the date as day, month and year" in response.content.decode()
+    assert "The “due by” date must be a real date" in response.content.decode()
 
 
 def test_actions_not_updated_this_period_say_so(signed_in, actions):

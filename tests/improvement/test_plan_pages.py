@@ -142,8 +142,8 @@ def test_the_plan_page_as_at_an_earlier_date_shows_the_earlier_status(signed_in)
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("?as_at=2025-13-45", "Enter the date as day, month and year"),
-        ("?as_at=yesterday", "Enter the date as day, month and year"),
+        ("?as_at=2025-13-45", "The as-at date must be a real date"),
+        ("?as_at=yesterday", "The as-at date must be a real date"),
         ("?as_at=2025-01-01&since=2025-06-01", "must be before the as-at date"),
     ],
 )

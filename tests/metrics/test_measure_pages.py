@@ -170,7 +170,7 @@ def test_a_measure_owner_enters_a_value(client, owner_and_measure):
         ({"period_end": "2025-06-30", "value": "-1"}, "cannot be negative"),
         ({"period_end": "2025-06-30", "value": "twelve"}, "Enter a number, like 14.5."),
         ({"period_end": "2025-06-30", "value": ""}, "Enter a value."),
-        ({"period_end": "30 June", "value": "5"}, "Enter the date as day, month and year"),
+        ({"period_end": "30 June", "value": "5"}, "The period end must be a real date"),
         ({"period_end": "2025-03-31", "value": "5"}, "There is already a value for 31 March 2025"),
     ],
 )

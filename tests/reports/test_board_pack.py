@@ -167,7 +167,7 @@ def test_a_failed_job_says_so_on_the_page(
     [
         ({"as_at": "2999-01-01"}, "as_at", "Enter a date between 1900 and 2199"),
         ({"as_at": "2100-01-01"}, "as_at", "not a future date"),
-        ({"as_at": "31/02/2025"}, "as_at", "Enter the date as day, month and year"),
+        ({"as_at": "31/02/2025"}, "as_at", "The as-at date must be a real date"),
         ({"title": "x" * 201}, "title", "200 characters or fewer"),
         ({"title": "Committee\x00"}, "title", "Null characters are not allowed"),
         ({"title": ""}, "title", "Enter the committee or board"),

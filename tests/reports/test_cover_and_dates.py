@@ -73,8 +73,8 @@ def test_without_a_cover_the_committee_is_the_one_the_plan_reports_to(plan):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("meeting_date", "31/02/2025", "Enter the date as day, month and year"),
-        ("meeting_date", "not a date", "Enter the date as day, month and year"),
+        ("meeting_date", "31/02/2025", "Meeting date must be a real date"),
+        ("meeting_date", "not a date", "Meeting date must be a real date"),
         ("meeting_date", "2025-06-01", "is before the date the report is drawn as at"),
         ("purpose", "x" * 10_000, "The purpose must be 4,000 characters or fewer."),
         ("recommendations", "y" * 10_000, "The recommendations must be 4,000 characters or fewer."),

@@ -1,6 +1,7 @@
-"""The hand-written GOV.UK form includes: a password is never written back into a page,
-and every link in an error summary leads to an input on the page (a radio group's first
-option, not `#`)."""
+"""The form includes (fields drawn by GOV.UK Frontend's components through
+govuk-frontend-django): a password is never written back into a page, and every link in
+an error summary, on every form of the app, leads to an element on the page (a radio
+group's first option, a date's first wrong box, not `#`)."""
 
 import re
 
@@ -87,3 +88,103 @@ def test_the_update_forms_missing_status_links_to_its_first_radio(client):
     (first,) = [t for t in _summary_targets(html) if t.startswith("id_status")]
     assert first == "id_status_0"
     assert re.search(r'<input\b[^>]*id="id_status_0"[^>]*type="radio"', html)
+
+
+def _ids(html: str) -> set[str]:
+    return set(re.findall(r'\sid="([^"]+)"', html))
+
+
+def _assert_every_summary_link_lands(response):
+    html = response.content.decode()
+    assert "There is a problem" in html, response.status_code
+    assert "<title>Error: " in html
+    targets = _summary_targets(html)
+    assert targets, "the summary links to the fields"
+    ids = _ids(html)
+    for target in targets:
+        assert target in ids, f"#{target} is on no element"
+    return targets
+
+
+def test_every_app_form_with_errors_links_each_error_to_an_element_on_the_page(client):
+    from improvement.models import ProgressUpdate
+    from tests.factories import (
+        MeasureFactory,
+        MilestoneFactory,
+        PlanFactory,
+        ProgressUpdateFactory,
+    )
+
+    # Sign in, with nothing typed.
+    _assert_every_summary_link_lands(client.post(reverse("login"), {}))
+
+    owner = user_with_role(roles.ACTION_OWNER)
+    plan = PlanFactory()
+    action = ActionFactory(objective=ObjectiveFactory(plan=plan), owner=owner)
+    milestone = MilestoneFactory(action=action, title="Advert placed")
+    client.force_login(owner)
+    targets = _assert_every_summary_link_lands(
+        client.post(
+            reverse("action-update", kwargs={"pk": action.pk}),
+            {
+                "based_on": 0,
+                f"milestone_{milestone.pk}": "on",
+                f"milestone_{milestone.pk}_on-day": "31",
+                f"milestone_{milestone.pk}_on-month": "2",
+                f"milestone_{milestone.pk}_on-year": "2025",
+                "areas-TOTAL_FORMS": "1",
+                "areas-INITIAL_FORMS": "0",
+                "areas-0-timescale": "Quarter 3",
+                "areas-0-due_date-day": "1",
+                "areas-0-due_date-year": "2026",
+            },
+        )
+    )
+    assert targets == [
+        "id_status_0",
+        "id_narrative",
+        f"id_milestone_{milestone.pk}_on-day",
+        "id_areas-0-description",
+        "id_areas-0-due_date-month",
+    ]
+
+    # The metrics entry form.
+    measure = MeasureFactory(owner=owner, unit="percent")
+    _assert_every_summary_link_lands(
+        client.post(measure.get_absolute_url(), {"period_end-day": "40", "value": "x"})
+    )
+
+    # Sign-off, with no decision chosen.
+    administrator = user_with_role(roles.ADMINISTRATOR)
+    plan.editors.add(administrator)
+    waiting = ProgressUpdateFactory(action=action, needs_sign_off=True)
+    client.force_login(administrator)
+    assert ProgressUpdate.objects.filter(pk=waiting.pk).exists()
+    targets = _assert_every_summary_link_lands(
+        client.post(reverse("sign-off", kwargs={"pk": waiting.pk}), {})
+    )
+    assert targets == [f"id_u{waiting.pk}-decision_0"]
+
+    # The dashboard's and a plan's as-at forms (GET: dates from the address).
+    _assert_every_summary_link_lands(
+        client.get(reverse("dashboard") + "?as_at-day=31&as_at-month=2&as_at-year=2026")
+    )
+    _assert_every_summary_link_lands(client.get(plan.get_absolute_url() + "?as_at-month=13"))
+
+    # Board packs, with nothing typed.
+    client.force_login(user_with_role(roles.CLERK))
+    _assert_every_summary_link_lands(client.post(reverse("board-packs"), {}))
+
+
+class _Filter(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("", "Any"), ("red", "Red")], required=False, help_text="Plans with it."
+    )
+
+
+def test_a_select_shows_its_hint_and_is_described_by_it():
+    html = render_to_string("includes/select.html", {"field": _Filter()["status"]})
+    assert re.search(
+        r'<div id="id_status-hint" class="govuk-hint">\s*Plans with it.\s*</div>', html
+    )
+    assert re.search(r'<select[^>]*aria-describedby="id_status-hint"', html)
