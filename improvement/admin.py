@@ -544,8 +544,32 @@ def _scoped_choices(field_name: str, user):
 # -- plans ---------------------------------------------------------------------------
 
 
+class StatusKeyFormSet(forms.BaseInlineFormSet):
+    """The key's rows checked together: the database refuses two labels of one plan that
+    differ only in capitals or spaces, so the form says so beside the second one instead."""
+
+    def clean(self):
+        super().clean()
+        seen: set[str] = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            label = " ".join((data.get("label") or "").split())
+            if not label:
+                continue
+            if label.lower() in seen:
+                form.add_error(
+                    "label",
+                    f"“{label}” is already in this key: labels are matched ignoring capitals "
+                    "and spaces, so give each label once.",
+                )
+            seen.add(label.lower())
+
+
 class StatusKeyInline(admin.TabularInline):
     model = StatusKeyEntry
+    formset = StatusKeyFormSet
     extra = 0
     verbose_name_plural = (
         "Status key (the plan's own labels; several may mean one status, and the first "

@@ -55,6 +55,7 @@ from improvement.models import (
     Action,
     BoardPack,
     HouseStyle,
+    PendingImport,
     Plan,
     ProgressUpdate,
     SavedReport,
@@ -229,6 +230,17 @@ def _build_world() -> dict[str, object]:
     WorkforceReturnFactory(team=TeamFactory())
     WorkforceReturnFactory(as_at=datetime.date(2025, 6, 30), permanent_fte=Decimal("9"))
     Token.objects.create(user=admin)
+    # A Word plan uploaded for import, waiting on its check page (its owner: the editor).
+    from tests.workbook.documents import activity_plan
+
+    PendingImport.objects.create(
+        uploaded_by=editor,
+        file_name="plan.docx",
+        data=activity_plan(),
+        options={"source": "document", "plan_slug": "", "title": "Anytown plan",
+                 "organisation": "Anytown Council", "kind": "", "as_at": "",
+                 "layouts": {}, "columns": {}, "statuses": {}},
+    )  # fmt: skip
     return users
 
 
@@ -284,6 +296,7 @@ PATH_MODELS = [
     ("reports/board-packs/", "improvement.BoardPack"),
     ("reports/word-template/", "improvement.HouseStyle"),
     ("measures/", "metrics.Measure"),
+    ("plan-documents/import/", "improvement.PendingImport"),
 ]
 MISSING = {"slug": "no-such-thing", "uuid": str(uuid.UUID(int=1)), "int": MISSING_INT}
 PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -295,7 +308,7 @@ def _real(model, converter: str = "int") -> list[str]:
     if converter == "slug":
         return [obj.slug for obj in objects]
     if converter == "uuid":
-        return [str(obj.public_id) for obj in objects]
+        return [str(getattr(obj, "public_id", None) or obj.token) for obj in objects]
     return [str(obj.pk) for obj in objects]
 
 

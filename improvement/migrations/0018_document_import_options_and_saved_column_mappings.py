@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('organisation', models.CharField(max_length=200, validators=[django.core.validators.ProhibitNullCharactersValidator(message='This text contains a NUL character (often left by copying from another program): remove it and try again.')])),
-                ('shape', models.CharField(max_length=40)),
+                ('shape', models.CharField(max_length=40, validators=[django.core.validators.ProhibitNullCharactersValidator(message='This text contains a NUL character (often left by copying from another program): remove it and try again.')])),
                 ('headings', models.JSONField(default=list)),
                 ('fields', models.JSONField(default=list)),
                 ('statuses', models.JSONField(default=dict)),

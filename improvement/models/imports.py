@@ -72,7 +72,7 @@ class SavedColumnMapping(models.Model):
     )
     # A hash of the normalised heading row (workbook.mapping.shape_key): long heading rows
     # would not fit an index, a hash does.
-    shape = models.CharField(max_length=40)
+    shape = models.CharField(max_length=40, validators=text_validators())
     headings = models.JSONField(default=list)  # the heading row as written, to show
     fields = models.JSONField(default=list)  # each column's field ("" not imported)
     statuses = models.JSONField(default=dict)  # a label, normalised -> standard status

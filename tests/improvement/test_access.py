@@ -1,5 +1,7 @@
 """Every page needs a signed-in user; the admin is for staff only."""
 
+import uuid
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -24,7 +26,12 @@ def some_data():
     update = ProgressUpdateFactory(action=ActionFactory())
     action = update.action
     file = EvidenceFileFactory(update=update)
-    return {"pk": action.pk, "slug": action.objective.plan.slug, "public_id": file.public_id}
+    return {
+        "pk": action.pk,
+        "slug": action.objective.plan.slug,
+        "public_id": file.public_id,
+        "token": uuid.uuid4(),  # a document import's check page: signed out first
+    }
 
 
 PUBLIC = {"login", "accessibility-statement"}

@@ -167,3 +167,36 @@ def test_the_plan_editors_picker_offers_only_plan_editors_and_keeps_those_listed
     assert "Only people with the Plan editor role are offered" in response.content.decode()
     add = admin_client.get("/admin/improvement/plan/add/")
     assert set(add.context["adminform"].form.fields["editors"].queryset) == {editor}
+
+
+def test_two_key_labels_differing_only_in_capitals_are_refused_beside_the_label():
+    """Without the formset's check the database refused the second label: a 500."""
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    from improvement.models import Plan, StatusKeyEntry
+    from tests.factories import PlanFactory, UserFactory
+
+    plan = PlanFactory()
+    request = RequestFactory().get("/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    inline = next(
+        i for i in site._registry[Plan].get_inline_instances(request, plan)
+        if i.model is StatusKeyEntry
+    )  # fmt: skip
+    FormSet = inline.get_formset(request, plan)
+    prefix = FormSet.get_default_prefix()
+    data = {
+        f"{prefix}-TOTAL_FORMS": "2",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-0-status": "complete",
+        f"{prefix}-0-label": "Achieved",
+        f"{prefix}-0-position": "0",
+        f"{prefix}-1-status": "complete",
+        f"{prefix}-1-label": " achieved ",
+        f"{prefix}-1-position": "1",
+    }
+    formset = FormSet(data, instance=plan, prefix=prefix)
+    assert not formset.is_valid()
+    assert "already in this key" in str(formset.forms[1].errors["label"])
+    assert not StatusKeyEntry.objects.filter(plan=plan).exists()
