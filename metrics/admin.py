@@ -26,6 +26,8 @@ class TargetForm(forms.ModelForm):
     words = forms.CharField(
         label="Target",
         max_length=300,
+        # vTextField: sized by the admin's CSS to its column, so the targets table fits.
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
         help_text="As the plan words it: 80; a change from the baseline (10% increase, "
         'halve, +5 percentage points); 7:10 for a ratio; or text in quotes ("all staff").',
     )

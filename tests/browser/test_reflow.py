@@ -238,5 +238,5 @@ def test_the_action_filters_are_a_closed_panel_with_a_summary_and_clear_link(pag
     # A refused filter opens the panel, its message next to the field.
     page.goto(page.base + reverse("action-list") + "?due_after=31/02/2026")
     expect(page.locator("details.app-filter-panel")).to_have_attribute("open", "")
-    expect(page.get_by_label("Due from")).to_be_visible()
+    expect(page.get_by_role("group", name="Due from")).to_be_visible()  # day, month, year
     expect(page.locator(".govuk-error-summary")).to_be_visible()

@@ -31,7 +31,10 @@ def test_a_measure_with_a_target_as_written_is_accessible_and_takes_a_reported_f
     assert page.get_by_text("Direction not stated").first.is_visible()
     assert_accessible(page)
 
-    page.get_by_label("Period end").fill("2025-06-30")
+    period_end = page.get_by_role("group", name="Period end")  # GOV.UK date input
+    period_end.get_by_label("Day").fill("30")
+    period_end.get_by_label("Month").fill("6")
+    period_end.get_by_label("Year").fill("2025")
     page.get_by_label("The date of the report that gave the figure").check()
     page.get_by_label("Value", exact=True).fill("24")
     page.get_by_role("button", name="Save value").click()
