@@ -35,6 +35,7 @@ from datetime import date
 from django.core.cache import cache
 from django.db.models import QuerySet
 
+from config.release import code_release
 from improvement import history, plan_versions
 from improvement.models import Plan
 from improvement.permissions import user_roles
@@ -55,7 +56,10 @@ def _unpacked(value) -> str:
 
 
 def _state_key(plan_id: int, version: int, as_at: date, summary: bool) -> str:
-    return f"plan-state:{plan_id}:{version}:{as_at:%Y-%m-%d}:{'summary' if summary else 'full'}"
+    return (
+        f"plan-state:{code_release()}:{plan_id}:{version}:{as_at:%Y-%m-%d}:"
+        f"{'summary' if summary else 'full'}"
+    )
 
 
 def plan_states_as_at(
@@ -100,7 +104,7 @@ def rights(user, plan_ids: Iterable[int]) -> dict[int, str]:
 def _row_key(plan_id: int, version: int, page: str, right: str, kind: str) -> str:
     digest = hashlib.sha256(f"{page}#{right}".encode()).hexdigest()[:32]
     # "z": kept compressed (`_packed`); a server still keeping plain text uses other keys.
-    return f"{kind}:z:{plan_id}:{version}:{digest}"
+    return f"{kind}:z:{code_release()}:{plan_id}:{version}:{digest}"
 
 
 def dashboard_rows(
@@ -152,7 +156,10 @@ def page_body(user, plan_ids: Iterable[int], page: str, render: Callable[[], str
     allowed = rights(user, ids)
     who = ",".join(sorted(user_roles(user)))
     plans = ";".join(f"{pk}:{numbers[pk]}:{allowed[pk]}" for pk in ids)
-    key = "page-body:z:" + hashlib.sha256(f"{page}#{who}#{plans}".encode()).hexdigest()
+    key = (
+        f"page-body:z:{code_release()}:"
+        + hashlib.sha256(f"{page}#{who}#{plans}".encode()).hexdigest()
+    )
     found = cache.get(key)
     if found is not None:
         return _unpacked(found)
