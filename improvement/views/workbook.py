@@ -1,8 +1,8 @@
 """Plans in and out of spreadsheets: the import page (upload, dry run, confirm), a plan's
 export as a workbook or CSV files, and the blank template and the filled example.
 
-Import is for administrators and plan editors (into the plans they edit; only
-administrators create plans). The upload is checked for size from the request's
+Import is for administrators (any plan) and plan editors (into the plans they edit, or
+a new plan, which they then edit). The upload is checked for size from the request's
 Content-Length before Django reads its body, so a 50 MB file costs nothing; the dry run
 keeps the file in a `PendingImport` (the database, not an app server's disk), with the
 steps it showed, until the person confirms it. The confirmation is refused, showing what

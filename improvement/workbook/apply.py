@@ -87,7 +87,8 @@ def _prepare(instance: models.Model) -> None:
 class Writes:
     """Everything a confirmed import saves, gathered to be saved in bulk."""
 
-    def __init__(self) -> None:
+    def __init__(self, reason: str = REASON) -> None:
+        self.reason = reason
         self.order: list[type[models.Model]] = []
         self.created: dict[type, dict[int, models.Model]] = defaultdict(dict)
         self.changed: dict[type, dict[int, models.Model]] = defaultdict(dict)
@@ -120,7 +121,7 @@ class Writes:
             if model is Plan:
                 for plan in [*created, *changed]:
                     plan._history_user = user
-                    plan._change_reason = REASON
+                    plan._change_reason = self.reason
                     plan.save()
                 continue
             history_m2m = list(getattr(model.history.model, "_history_m2m_fields", []))
@@ -135,7 +136,7 @@ class Writes:
                         model,
                         batch_size=BATCH,
                         default_user=user,
-                        default_change_reason=REASON,
+                        default_change_reason=self.reason,
                     )
             fields = self._changed_fields(model, changed)
             if changed and not history_m2m:
@@ -145,7 +146,7 @@ class Writes:
                     fields,
                     batch_size=BATCH,
                     default_user=user,
-                    default_change_reason=REASON,
+                    default_change_reason=self.reason,
                 )
             elif changed and fields:
                 model._default_manager.bulk_update(changed, fields, batch_size=BATCH)
@@ -195,7 +196,7 @@ class Writes:
         records = [
             *(
                 manager.bulk_history_create(
-                    created, batch_size=BATCH, default_user=user, default_change_reason=REASON
+                    created, batch_size=BATCH, default_user=user, default_change_reason=self.reason
                 )
                 or []
             ),
@@ -205,7 +206,7 @@ class Writes:
                     batch_size=BATCH,
                     update=True,
                     default_user=user,
-                    default_change_reason=REASON,
+                    default_change_reason=self.reason,
                 )
                 or []
             ),

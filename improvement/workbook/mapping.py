@@ -814,7 +814,7 @@ def build(
     layouts = lay_out(found, choices, saved)
     builder = _Builder(found, layouts, choices, key_words, today)
     objectives = builder.build()
-    read = ReadWorkbook()
+    read = ReadWorkbook(source=found.kind)
     read.rows_read = found.rows_read
     located = builder.located
     problems = builder.problems

@@ -132,7 +132,7 @@ class Planner(MeasureSheets, UpdateSheets):
         self._problem_cells: set[tuple] = set()
         self._problem_keys: set[tuple] = set()
         self.steps: list[Step] = []
-        self.writes = Writes()
+        self.writes = Writes(reason=f"Imported from a {read.source}")
         self.plan: Plan | None = None
         self.stored = Stored(None)
         self.labels: dict[str, str] = {}  # status -> the label shown for it

@@ -451,3 +451,20 @@ def test_an_objective_in_a_column_merged_down_its_actions():
     ]
     assert Action.objects.get(title="Cut caseloads").due_date == datetime.date(2015, 6, 30)
     assert Action.objects.get(title="Audit cases").objective.reference == "2"
+
+
+@pytest.mark.parametrize(
+    ("build", "name", "source"),
+    [
+        (activity_plan, "plan.docx", "Word document"),
+        (tracker_xlsx, "tracker.xlsx", "spreadsheet"),
+        (tracker_csv, "tracker.csv", "CSV file"),
+    ],
+)
+def test_the_history_says_what_the_plan_was_imported_from(build, name, source):
+    outcome = run(build(), name, statuses=RAG, as_at=datetime.date(2025, 1, 31))
+    assert outcome.result.saved, outcome.result.problems
+    action = Action.objects.order_by("pk").first()
+    assert action.history.get().history_change_reason == f"Imported from a {source}"
+    plan = Plan.objects.get()
+    assert plan.history.first().history_change_reason == f"Imported from a {source}"

@@ -93,6 +93,7 @@ class ReadWorkbook:
     problems: list[Problem] = field(default_factory=list)
     readable: bool = True  # False: the file itself was refused; nothing was read
     rows_read: int = 0  # in all the sheets, headings and blank rows included
+    source: str = "plan workbook"  # what was read, for the history: "Imported from a ..."
 
     def refuse(self, message: str, fix: str = "") -> ReadWorkbook:
         self.problems.append(Problem(FILE, None, "", message, fix))
