@@ -45,6 +45,8 @@ HELP = {
 
 
 class WorkforceReturnForm(forms.ModelForm):
+    mark_optional = True  # "(optional)" on the fields a person may leave empty
+
     class Meta:
         model = WorkforceReturn
         fields = list(LABELS)

@@ -27,6 +27,7 @@ SHOWN_PACKS = 20
 
 
 class BoardPackForm(forms.Form):
+    mark_optional = True  # "(optional)" on the fields a person may leave empty
     title = forms.CharField(
         label="Committee or board",
         max_length=200,

@@ -65,6 +65,7 @@ def _as_at(text: str) -> date | None:
 
 
 class DocumentForm(forms.Form):
+    mark_optional = True  # "(optional)" on the fields a person may leave empty
     document = forms.FileField(
         label="The plan document",
         help_text="A Word document (.docx) whose plan is set out in tables, or an Excel "

@@ -26,6 +26,7 @@ TEMPLATE = "improvement/house_style/house_style.html"
 
 
 class HouseStyleForm(forms.Form):
+    mark_optional = True  # "(optional)" on the fields a person may leave empty
     organisation = forms.ChoiceField(
         label="Organisation",
         help_text="Every plan of this organisation uses the template for its Word reports.",

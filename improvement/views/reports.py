@@ -238,6 +238,8 @@ class CoverForm(forms.ModelForm):
     """The cover block of the committee paper, checked against the report's as-at date:
     the meeting cannot come before the date the report is drawn as at."""
 
+    mark_optional = True  # "(optional)" on the fields a person may leave empty
+
     meeting_date = date_field("Meeting date", help_text="On or after the as-at date.")
 
     class Meta:
@@ -280,6 +282,7 @@ def _cover_data(values: dict) -> dict:
 
 
 class SaveForm(forms.Form):
+    mark_optional = True  # "(optional)" on the fields a person may leave empty
     kind = forms.ChoiceField(choices=Kind.choices)
     format = forms.ChoiceField(
         label="Format to save",
