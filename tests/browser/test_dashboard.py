@@ -115,6 +115,9 @@ def test_the_keyboard_reaches_the_count_links_and_focus_is_visible_on_tiles(page
 
 
 def test_filters_are_chosen_with_the_keyboard_and_kept_in_the_address(page, plans, director):
+    panel = page.locator("details.app-filter-panel summary")  # closed: the plans come first
+    panel.focus()
+    page.keyboard.press("Enter")
     status = page.get_by_label("Status", exact=True)
     status.focus()
     status.select_option(label="Off track")
@@ -122,4 +125,5 @@ def test_filters_are_chosen_with_the_keyboard_and_kept_in_the_address(page, plan
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"status=off_track"))
     expect(page.get_by_role("link", name="A plan with nothing in it yet")).to_have_count(0)
+    expect(page.locator("details.app-filter-panel")).to_have_attribute("open", "")  # applied
     assert_accessible(page)
