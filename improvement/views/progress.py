@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +16,6 @@ from improvement.permissions import (
     require,
     signs_off_anything,
 )
-from improvement.selectors import my_actions
 from improvement.services import (
     AreaInput,
     StaleUpdate,
@@ -27,6 +25,7 @@ from improvement.services import (
     sign_off_decide,
 )
 from improvement.sign_off_queue import sign_off_queue
+from improvement.task_list import task_list
 
 
 def _latest(subject_filter) -> ProgressUpdate | None:
@@ -77,16 +76,9 @@ def _quiet(form, areas):
 
 
 def next_needing_update(user, subject, today):
-    """The next action `user` looks after that still needs an update this period (after
-    `subject`, in the order "My actions" lists them), or None."""
-    waiting = [state.action for state in my_actions(user, today).needs_update]
-    if not waiting:
-        return None
-    if isinstance(subject, Action) and subject in waiting:
-        after = waiting[waiting.index(subject) + 1 :]
-        waiting = after or waiting
-    candidates = [a for a in waiting if a != subject]
-    return candidates[0] if candidates else None
+    """The next action or objective `user` looks after that still needs an update this
+    period, after `subject` in the order "My actions" lists them (`task_list`), or None."""
+    return task_list(user, today).next_after(subject)
 
 
 def _record_progress(request, *, subject, plan, milestones, template, context):
@@ -146,11 +138,12 @@ def _record_progress(request, *, subject, plan, milestones, template, context):
                     following = next_needing_update(request.user, subject, today)
                     if following is None:
                         messages.success(
-                            request, f"{saved} Every action of yours has an update this period."
+                            request,
+                            f"{saved} Everything you look after has an update this period.",
                         )
                         return redirect("my-actions")
-                    messages.success(request, f"{saved} This is your next action to update.")
-                    return redirect(reverse("action-update", kwargs={"pk": following.pk}))
+                    messages.success(request, f"{saved} This is the next one to update.")
+                    return redirect(following.update_url)
                 messages.success(request, saved)
                 return redirect(subject.get_absolute_url())
         elif "files" not in form.errors:

@@ -324,7 +324,16 @@ def test_save_and_go_to_the_next_opens_the_next_action_needing_an_update(
     response = client.post(update_url(second_action), data)
     assert response.url == reverse("my-actions")
     follow = client.get(response.url).content.decode()
-    assert "Every action of yours has an update this period" in follow
+    assert "Everything you look after has an update this period" in follow
+
+
+def test_save_and_go_to_the_next_reaches_an_objective_the_person_owns(client, owner, action):
+    """The next one is taken from the task list, which holds owned objectives too."""
+    _in_a_period(action)
+    objective = ObjectiveFactory(plan=action.objective.plan, reference="2", owner=owner)
+    response = client.post(update_url(action), form_data(action, then="next"))
+    assert response.status_code == 302
+    assert response.url == reverse("objective-update", kwargs={"pk": objective.pk})
 
 
 def test_save_and_go_to_the_next_is_not_offered_when_nothing_else_needs_an_update(client, action):
