@@ -118,18 +118,7 @@ class Command(BaseCommand):
         result = plan_import(
             data=data, file_name=name, user=author, confirm=not dry_run, check_permissions=False
         )
-        for step in result.steps:
-            if not (quiet_unchanged and step.kind == UNCHANGED):
-                self.stdout.write(str(step))
-        for problem in result.problems:
-            self.stderr.write(self.style.ERROR(str(problem)))
-        if result.problems:
-            raise CommandError(f"{name}: {len(result.problems)} problem(s); nothing was imported.")
-        if dry_run:
-            said = f"Would import {result.plan_slug!r}: {result.summary()}."
-        else:
-            said = f"Imported {result.plan_slug!r}: {result.done_summary()}."
-        self.stdout.write(self.style.SUCCESS(said))
+        self._report(result, name, dry_run, quiet_unchanged, str)
 
     def _choices(self, options) -> Choices:
         columns, statuses = {}, {}
@@ -191,9 +180,14 @@ class Command(BaseCommand):
         result = outcome.result
         if outcome.built is not None:
             self._mapping(outcome)
+        self._report(result, name, dry_run, quiet_unchanged, step_text)
+
+    def _report(self, result, name, dry_run, quiet_unchanged, step_words) -> None:
+        """Every step (in `step_words`), every problem, then what was or would be done:
+        the same for a workbook and a document."""
         for step in result.steps:
             if not (quiet_unchanged and step.kind == UNCHANGED):
-                self.stdout.write(step_text(step))
+                self.stdout.write(step_words(step))
         for problem in result.problems:
             self.stderr.write(self.style.ERROR(str(problem)))
         if result.problems:
