@@ -35,14 +35,26 @@ class OwnerChoiceField(forms.ModelChoiceField):
         return user.get_full_name() or user.get_username()
 
 
-def _listed(field: forms.ModelChoiceField) -> None:
+def _listed(form: forms.Form, name: str, make_queryset) -> None:
     """The drop-down's options read in one query when the form is drawn (and not at all
     when the page comes from the cache): left to the queryset, drawing it would count
-    them and then read them. The field still accepts only what its queryset holds."""
-    field.choices = lambda: [
-        ("", field.empty_label),
-        *((field.prepare_value(o), field.label_from_instance(o)) for o in field.queryset),
-    ]
+    them and then read them. The queryset itself is built only when it is needed: to
+    check a value given in the address, or to draw the options (building the owners' and
+    periods' querysets costs milliseconds on every view, cached or not). The field still
+    accepts only what its queryset holds."""
+
+    field = form.fields[name]
+
+    def options():
+        queryset = make_queryset()
+        return [
+            ("", field.empty_label),
+            *((field.prepare_value(o), field.label_from_instance(o)) for o in queryset),
+        ]
+
+    if form.is_bound and form.data.get(name):
+        field.queryset = make_queryset()
+    field.choices = options
 
 
 class DashboardForm(AsAtForm):
@@ -87,11 +99,13 @@ class DashboardForm(AsAtForm):
         self.fields["organisation"].choices = lambda: (
             [("", "All organisations")] + [(o, o) for o in organisations]
         )
-        self.fields["plan"].queryset = plans.order_by("title").only("slug", "title")
-        self.fields["owner"].queryset = owners_of(plans).only("username", "first_name", "last_name")
-        self.fields["compare"].queryset = periods_for(plans)
-        for name in ("plan", "owner", "compare"):
-            _listed(self.fields[name])
+        made = {
+            "plan": lambda: plans.order_by("title").only("slug", "title"),
+            "owner": lambda: owners_of(plans).only("username", "first_name", "last_name"),
+            "compare": lambda: periods_for(plans),
+        }
+        for name, make_queryset in made.items():
+            _listed(self, name, make_queryset)
         self.order_fields(["as_at", "since", "compare", "organisation", "plan", "owner", "status"])
 
     def clean(self):

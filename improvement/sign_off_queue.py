@@ -4,23 +4,27 @@ are waiting, for the count in the navigation.
 
 Who may decide is `improvement.permissions.decidable_updates` (administrators; plan
 editors in the plans they edit, never their own update). Both reads are a fixed number
-of queries however many updates, actions and plans there are; the count is one query.
+of queries however many updates, actions and plans there are; the count is one query
+and a cache read (`waiting_count`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from config.release import code_release
 from improvement.models import ProgressUpdate
 from improvement.permissions import (
     decidable_updates,
     editable_plans,
     is_administrator,
     is_plan_editor,
+    user_roles,
     visible_plans,
 )
 
@@ -40,22 +44,32 @@ def waiting_updates(user) -> QuerySet[ProgressUpdate]:
 
 def waiting_count(user) -> int | None:
     """How many updates wait for `user`'s decision; None for someone who signs nothing
-    off (no sign-off page for them). One query (none for someone without the roles)."""
+    off (no sign-off page for them).
+
+    It is in every page's header, and counting means reading every update that ever
+    needed sign-off (tens of milliseconds at council scale, growing with the history), so
+    it is kept in the shared cache under the versions of the plans the person decides in
+    (`improvement.plan_versions`): an update, a decision, or a change to who edits a plan
+    moves one of them on in the writer's transaction, so the count is never stale. One
+    query and a cache read for a repeat view; nothing for someone without the roles."""
     if not (is_administrator(user) or is_plan_editor(user)):
         return None
-    counted = Subquery(
-        waiting_updates(user).order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    decided_in = list(
+        editable_plans(user).order_by("pk").values_list("pk", "state_version__number")
     )
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(signs_off=Exists(editable_plans(user)), waiting=Coalesce(counted, 0))
-        .values_list("signs_off", "waiting")
-        .first()
-    )
-    if row is None or not (row[0] or is_administrator(user)):
+    if not decided_in and not is_administrator(user):
         return None
-    return row[1]
+    versions = ";".join(f"{pk}:{number or 0}" for pk, number in decided_in)
+    who = ",".join(sorted(user_roles(user)))
+    key = (
+        f"sign-off-waiting:{code_release()}:{user.pk}:"
+        + hashlib.sha256(f"{who}#{versions}".encode()).hexdigest()
+    )
+    count = cache.get(key)
+    if count is None:
+        count = waiting_updates(user).count()
+        cache.set(key, count)
+    return count
 
 
 @dataclass

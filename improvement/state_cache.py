@@ -38,7 +38,7 @@ from django.db.models import QuerySet
 from config.release import code_release
 from improvement import history, plan_versions
 from improvement.models import Plan
-from improvement.permissions import user_roles
+from improvement.permissions import is_administrator, user_roles
 
 # A row the filters leave out is cached too (as this), so a repeat view skips it at once.
 LEFT_OUT = ""
@@ -96,7 +96,9 @@ def rights(user, plan_ids: Iterable[int]) -> dict[int, str]:
     ids = list(plan_ids)
     roles = ",".join(sorted(user_roles(user)))
     edited = set()
-    if ids and getattr(user, "is_authenticated", False):
+    # An administrator may do everything an editor may in every plan: whether they are
+    # also named as one changes nothing they see, so it is not read.
+    if ids and getattr(user, "is_authenticated", False) and not is_administrator(user):
         edited = set(user.edited_plans.filter(pk__in=ids).values_list("pk", flat=True))
     return {pk: f"{roles}|{'editor' if pk in edited else ''}" for pk in ids}
 

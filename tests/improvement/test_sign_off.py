@@ -272,14 +272,55 @@ def test_the_navigation_counts_the_updates_waiting_for_this_editor(client, setti
     assert 'class="app-count"' not in page
 
 
-def test_the_count_is_one_query(setting, django_assert_num_queries):
+def test_a_repeat_count_is_one_query_and_a_cache_read(setting, django_assert_num_queries):
     from improvement.permissions import user_roles
     from improvement.sign_off_queue import waiting_count
 
     editor = setting["editor"]
     user_roles(editor)  # the roles are read once per request by every page anyway
-    with django_assert_num_queries(1):
+    assert waiting_count(editor) == 0
+    # The updates are not counted again: only the versions of the plans decided in are
+    # read (the cache is per test, in memory).
+    with django_assert_num_queries(1) as queries:
         assert waiting_count(editor) == 0
+    assert "improvement_progressupdate" not in queries.captured_queries[0]["sql"]
+
+
+def test_the_cached_count_follows_every_write_that_changes_it(client, setting):
+    """Cached under the versions of the plans the editor decides in: a new update, a
+    decision, and being made an editor of another plan each show at once."""
+    from improvement.sign_off_queue import waiting_count
+
+    editor, owner = setting["editor"], setting["owner"]
+    assert waiting_count(editor) == 0
+    assert submit(client, owner, setting["action"]).status_code == 302
+    assert waiting_count(editor) == 1
+
+    other_plan = PlanFactory(requires_sign_off=True)
+    other_action = ActionFactory(objective=ObjectiveFactory(plan=other_plan), owner=owner)
+    assert submit(client, owner, other_action).status_code == 302
+    assert waiting_count(editor) == 1  # not their plan
+    other_plan.editors.add(editor)
+    assert waiting_count(editor) == 2
+
+    update = ProgressUpdate.objects.filter(action=setting["action"]).latest("id")
+    assert decide(client, editor, update, "approved").status_code == 302
+    assert waiting_count(editor) == 1
+    other_plan.editors.remove(editor)
+    assert waiting_count(editor) == 0
+
+
+def test_an_editors_own_update_is_never_counted_for_them(client, setting):
+    from improvement.sign_off_queue import waiting_count
+
+    editor = setting["editor"]
+    assert waiting_count(editor) == 0
+    ProgressUpdateFactory(
+        action=setting["action"], as_at=datetime.date(2025, 2, 1), author=editor,
+        needs_sign_off=True,
+    )  # fmt: skip
+    assert waiting_count(editor) == 0
+    assert waiting_count(user_with_role(roles.ADMINISTRATOR)) == 1
 
 
 def test_people_who_sign_nothing_off_have_no_sign_off_entry_and_no_page(client, setting):
