@@ -166,6 +166,31 @@ def _relations_changed(sender, instance, action, **kwargs) -> None:
         bump(plans_touched_by(instance))
 
 
+# What of a person is shown in plans' pages (as owner, author, editor, in the filters'
+# drop-downs): a change to it moves every plan on. Signing in (which saves `last_login`)
+# and other changes to the account do not, or every sign-in would empty the cache.
+SHOWN_OF_A_PERSON = ("username", "first_name", "last_name")
+
+
+def _person_before_saving(sender, instance, **kwargs) -> None:
+    if instance.pk is None or kwargs.get("raw"):
+        return
+    fields = kwargs.get("update_fields")
+    if fields is not None and not set(fields) & set(SHOWN_OF_A_PERSON):
+        return  # e.g. the sign-in saving last_login: nothing to read
+    stored = type(instance)._default_manager.filter(pk=instance.pk).values(*SHOWN_OF_A_PERSON)
+    before = stored.first()
+    instance._shown_changed = before is not None and any(
+        before[name] != getattr(instance, name) for name in SHOWN_OF_A_PERSON
+    )
+
+
+def _person_written(sender, instance, **kwargs) -> None:
+    if getattr(instance, "_shown_changed", False):
+        instance._shown_changed = False
+        bump_all()
+
+
 WATCHED = [
     Plan,
     Section,
@@ -189,6 +214,11 @@ WATCHED = [
 def connect() -> None:
     """Watch every model whose writes change what is shown of a plan."""
     from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    person = get_user_model()
+    pre_save.connect(_person_before_saving, sender=person, dispatch_uid="plan-version-person")
+    post_save.connect(_person_written, sender=person, dispatch_uid="plan-version-person-save")
 
     for model in WATCHED:
         if isinstance(model, str):

@@ -106,3 +106,42 @@ def test_versions_of_many_plans_is_one_query(plans, django_assert_num_queries):
     ids = [plan.pk for plan in plans] + [PlanFactory().pk for _ in range(5)]
     with django_assert_num_queries(1):
         assert set(plan_versions.versions(ids)) == set(ids)
+
+
+def test_renaming_a_person_moves_every_plan_on_and_signing_in_does_not(plans, client):
+    """People are shown by name in every plan's pages and drop-downs: a new name must show
+    at once; a sign-in (which saves last_login) must not empty the cache."""
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import UserFactory
+
+    person = UserFactory(first_name="Ann", last_name="Ode")
+    person.set_password("a long enough password 1")
+    person.save()
+    before = [version(p) for p in plans]
+    assert client.login(username=person.username, password="a long enough password 1")
+    person.refresh_from_db()
+    person.email = "ann@example.org"
+    person.save()
+    assert [version(p) for p in plans] == before
+
+    person.last_name = "Odell"
+    person.save()
+    assert all(version(p) > b for p, b in zip(plans, before, strict=True))
+    assert get_user_model().objects.get(pk=person.pk).last_name == "Odell"
+
+
+def test_a_renamed_owner_shows_at_once_on_the_cached_dashboard(client):
+    from django.urls import reverse
+
+    from improvement import roles
+    from tests.factories import user_with_role
+
+    owner = user_with_role(roles.ACTION_OWNER, first_name="Ann", last_name="Ode")
+    ActionFactory(objective__plan=PlanFactory(), owner=owner)
+    client.force_login(user_with_role(roles.VIEWER))
+    assert "Ann Ode" in client.get(reverse("dashboard")).content.decode()
+    owner.last_name = "Odell"
+    owner.save()
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Ann Odell" in page and "Ann Ode<" not in page
