@@ -28,6 +28,7 @@ cached under a version is never older than the version says (see plan_versions).
 from __future__ import annotations
 
 import hashlib
+import json
 import zlib
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -147,24 +148,34 @@ def plan_fragment(user, plan: Plan, page: str, render: Callable[[], str]) -> str
     return found[0][1] if found else ""
 
 
-def page_body(user, plan_ids: Iterable[int], page: str, render: Callable[[], str]) -> str:
-    """A page's whole body drawn from many plans (the dashboard: its rows, and its filters'
-    choices, which list those plans' people and periods), cached under every one of the
-    plans' versions and the user's rights in each: a repeat view is the versions, the
-    rights and one cache read, nothing rendered; a write to any of the plans makes a new
-    key (and only the rows of the plan written are rendered again, `dashboard_rows`)."""
+def page_parts(
+    user, plan_ids: Iterable[int], page: str, render: Callable[[], dict[str, str]]
+) -> dict[str, str]:
+    """A page's parts (texts by name: its body, and whatever else of the page it decides,
+    such as whether its title says "Error") drawn from many plans, cached under every one
+    of the plans' versions and the user's rights in each: a repeat view is the versions,
+    the rights and one cache read, nothing worked out or rendered; a write to any of the
+    plans makes a new key."""
     ids = sorted(set(plan_ids))
     numbers = plan_versions.versions(ids)
     allowed = rights(user, ids)
     who = ",".join(sorted(user_roles(user)))
     plans = ";".join(f"{pk}:{numbers[pk]}:{allowed[pk]}" for pk in ids)
     key = (
-        f"page-body:z:{code_release()}:"
+        f"page-parts:z:{code_release()}:"
         + hashlib.sha256(f"{page}#{who}#{plans}".encode()).hexdigest()
     )
     found = cache.get(key)
     if found is not None:
-        return _unpacked(found)
-    html = render()
-    cache.set(key, _packed(html))
-    return html
+        return json.loads(_unpacked(found))
+    parts = render()
+    cache.set(key, _packed(json.dumps(parts)))
+    return parts
+
+
+def page_body(user, plan_ids: Iterable[int], page: str, render: Callable[[], str]) -> str:
+    """A page's whole body drawn from many plans (the dashboard: its rows, and its filters'
+    choices, which list those plans' people and periods), cached by `page_parts`; a write
+    to any of the plans makes a new key (and only the rows of the plan written are
+    rendered again, `dashboard_rows`)."""
+    return page_parts(user, plan_ids, page, lambda: {"body": render()})["body"]

@@ -267,7 +267,7 @@ def test_the_cached_dashboard_is_per_role(client, plan):
     plan.editors.add(editor)
     client.force_login(viewer)
     board(client)
-    bodies = {k for k in cache._cache if ":page-body:" in k}
+    bodies = {k for k in cache._cache if ":page-parts:" in k}
     client.force_login(editor)
     board(client)
-    assert {k for k in cache._cache if ":page-body:" in k} - bodies  # its own body
+    assert {k for k in cache._cache if ":page-parts:" in k} - bodies  # its own body
