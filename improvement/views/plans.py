@@ -25,22 +25,40 @@ PLANS_PER_PAGE = 25
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
     form = AsAtForm(request.GET)
-    # Page first, then the states of the page's plans only (through the shared cache).
-    page = Paginator(Plan.objects.visible_to(request.user), PLANS_PER_PAGE).get_page(
-        page_number(request.GET.get("page"))
+    user = request.user
+
+    def render_body() -> str:
+        # Page first, then the states of the page's plans only (through the shared cache).
+        page = Paginator(Plan.objects.visible_to(user), PLANS_PER_PAGE).get_page(
+            page_number(request.GET.get("page"))
+        )
+        states = state_cache.plan_states_as_at(
+            Plan.objects.filter(pk__in=[p.pk for p in page.object_list]),
+            form.as_at_date,
+            summary=True,
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {"form": form, "states": states, "page": page, "query": query.urlencode()}
+        return render_to_string("improvement/_plan_list_body.html", context, request)
+
+    # Cached like the dashboard: under the versions of every plan the user may read (a new
+    # plan, or a write to any, shows at once), their rights, the day and the query as
+    # typed; a repeat view unpickles no state and renders nothing.
+    visible = list(Plan.objects.visible_to(user).values_list("pk", flat=True))
+    key = "|".join(
+        [
+            "plans",
+            f"{form.as_at_date:%Y-%m-%d}",
+            "staff" if user.is_staff else "",
+            ",".join(map(str, visible)),
+            urlencode(sorted(request.GET.lists()), doseq=True),
+        ]
     )
-    states = state_cache.plan_states_as_at(
-        Plan.objects.filter(pk__in=[p.pk for p in page.object_list]),
-        form.as_at_date,
-        summary=True,
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "improvement/plan_list.html",
-        {"form": form, "states": states, "page": page, "query": query.urlencode()},
-    )
+    body = state_cache.page_body(user, visible, key, render_body)
+    # Our own template's output, escaped when it was rendered.
+    context = {"form": form, "body_html": mark_safe(body)}  # noqa: S308
+    return render(request, "improvement/plan_list.html", context)
 
 
 class _PlanPage:

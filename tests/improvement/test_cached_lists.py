@@ -1,4 +1,4 @@
-"""The action table's page cached by plan version: a repeat view reads no action and
+"""The action table's and the plans list's pages cached by plan version: a repeat view reads no action and
 renders nothing, a write to any plan the reader may read (or a person's new name) shows at
 once, a refused filter still says "Error" in the title, and what a person may read is
 decided on every view."""
@@ -106,3 +106,40 @@ def test_the_export_is_not_the_cached_page(viewer, plan):
     response = viewer.get(URL + "&export=csv")
     assert response["Content-Type"].startswith("text/csv")
     assert "Do 1.1" in response.content.decode()
+
+
+PLANS = reverse("plan-list") + "?as_at=2025-09-01"
+
+
+def test_a_repeat_view_of_the_plans_list_reads_no_state_and_renders_nothing(
+    viewer, plan, monkeypatch
+):
+    first = page(viewer, PLANS)
+    monkeypatch.setattr(
+        "improvement.views.plans.render_to_string", lambda *a, **k: pytest.fail("drawn")
+    )
+    monkeypatch.setattr(
+        "improvement.state_cache.plan_states_as_at", lambda *a, **k: pytest.fail("states read")
+    )
+    assert page(viewer, PLANS) == first
+
+
+def test_the_plans_list_shows_a_write_and_a_new_plan_at_once(viewer, plan):
+    assert "Off track" not in page(viewer, PLANS)
+    action = plan.objectives.get().actions.get(reference="1.1")
+    ProgressUpdateFactory(action=action, as_at=D(2025, 8, 20), status="off_track")
+    assert "Off track" in page(viewer, PLANS)
+    PlanFactory(title="Brand new plan")
+    assert "Brand new plan" in page(viewer, PLANS)
+
+
+def test_the_plans_list_is_per_reader(client, plan):
+    PlanFactory(title="Restricted plan", restricted=True)
+    client.force_login(user_with_role(roles.VIEWER))
+    assert "Restricted plan" in page(client, PLANS)
+    client.force_login(user_with_role(roles.ACTION_OWNER))
+    html = page(client, PLANS)
+    assert "Restricted plan" not in html and "Workforce plan" in html
+    assert "Import a plan" not in html
+    client.force_login(user_with_role(roles.ADMINISTRATOR, is_staff=True))
+    assert "Import a plan" in page(client, PLANS)
