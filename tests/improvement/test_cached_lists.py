@@ -1,7 +1,7 @@
-"""The action table's and the plans list's pages cached by plan version: a repeat view reads no action and
-renders nothing, a write to any plan the reader may read (or a person's new name) shows at
-once, a refused filter still says "Error" in the title, and what a person may read is
-decided on every view."""
+"""The action table's and the plans list's pages, cached by plan version: a repeat view
+reads no action and renders nothing, a write to any plan the reader may read (or a
+person's new name) shows at once, a refused filter still says "Error" in the title, and
+what a person may read is decided on every view."""
 
 import datetime
 
