@@ -81,7 +81,12 @@ def assert_accessible(page):
     """axe-core finds no WCAG 2.2 A/AA violation on the page as it stands."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    # Only the violations are asked back: every rule still runs on every element, but the
+    # passes, the inapplicable and the incomplete (thousands of nodes on a long table)
+    # are not collected and sent over from the browser: that was half of axe's time on the
+    # demo's long tables (5.7 s a page against 2.8 s, on a loaded machine).
+    options = {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
