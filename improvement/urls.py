@@ -67,6 +67,11 @@ urlpatterns = [
         workbook.plan_import_confirm,
         name="plan-import-confirm",
     ),
+    path(
+        "plan-workbooks/import/labels/",
+        workbook.plan_import_labels,
+        name="plan-import-labels",
+    ),
     path("plan-workbooks/template.xlsx", workbook.workbook_template, name="workbook-template"),
     path("plan-workbooks/example.xlsx", workbook.workbook_example, name="workbook-example"),
 ]

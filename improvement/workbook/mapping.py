@@ -682,9 +682,8 @@ class _Builder:
         """What the Updates row says of an action's status: the label as written where
         the plan's key has it (or will, added on the check page) for the same status, so
         the update keeps it; else the standard status."""
-        if action.label and action.status:
-            if self.key_words.get(normalise(action.label)) == action.status:
-                return action.label
+        if action.label and self.key_words.get(normalise(action.label)) == action.status:
+            return action.label
         return action.status or None
 
     def _status_and_progress(self, layout, number, values: dict[str, str]):
