@@ -89,4 +89,9 @@ urlpatterns += [
         document_import.document_import_confirm,
         name="document-import-confirm",
     ),
+    path(
+        "plan-documents/import/<uuid:token>/labels/",
+        document_import.document_import_labels,
+        name="document-import-labels",
+    ),
 ]

@@ -1,8 +1,12 @@
-"""Adding to the plan's key, on the import page, the status labels a workbook uses that
-the key lacks: the offer (with the plan's labels and where each label is used), the
-check run again on the same upload with the labels chosen, the import saving them in the
-key and the updates written in them, and who may do it; bad input is a message next to
-the choice, never a 500, and changes nothing."""
+"""Adding to the plan's key, on the import pages (a plan workbook's, a Word document's or
+tracker's), the status labels a file uses that the key lacks: the offer (with the plan's
+labels and where each label is used), the check run again on the same upload with the
+labels chosen, the import saving them in the key and the updates written in them, and
+who may do it; bad input is a message next to the choice, never a 500, and changes
+nothing."""
+
+import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,8 +15,9 @@ from django.urls import reverse
 from improvement import roles
 from improvement.models import PendingImport, Plan, ProgressUpdate, StatusKeyEntry
 from improvement.workbook.services import plan_import
-from tests.factories import user_with_role
+from tests.factories import PlanFactory, StatusKeyEntryFactory, user_with_role
 from tests.workbook.conftest import minimal_sheets, plan_row_counts, xlsx
+from tests.workbook.documents import what_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -256,3 +261,139 @@ def test_uploads_kept_are_few_per_person(client, editor):
     for _ in range(PendingImport.KEPT_PER_PERSON + 2):
         upload(client, workbook())
     assert PendingImport.objects.count() == PendingImport.KEPT_PER_PERSON
+
+
+# -- the document import ---------------------------------------------------------------
+
+DOCUMENTS = "/plan-documents/import/"
+
+
+def upload_document(client, data: bytes, **fields):
+    fields.setdefault("plan", "")
+    fields.setdefault("organisation", "Anytown Council")
+    fields.setdefault("kind", "action_plan")
+    response = client.post(DOCUMENTS, {"document": SimpleUploadedFile("plan.docx", data), **fields})
+    assert response.status_code == 302, response.context["form"].errors
+    return response.url
+
+
+def keyed_plan() -> Plan:
+    plan = PlanFactory(slug="anytown", start_date=datetime.date(2014, 4, 1))
+    for status, label in (("on_track", "Green"), ("at_risk", "Amber"), ("off_track", "Red")):
+        StatusKeyEntryFactory(plan=plan, status=status, label=label)
+    return plan
+
+
+def labels_url(pending) -> str:
+    return reverse("document-import-labels", kwargs={"token": pending.token})
+
+
+def test_a_documents_label_is_offered_added_and_imported(client, administrator):
+    plan = keyed_plan()
+    client.force_login(administrator)
+    check = upload_document(client, what_plan(unknown_label="Delivered"), plan="anytown")
+    counts = plan_rows()
+
+    page = client.get(check)
+
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "“Delivered” is not a status label this plan has. Its labels: Green, Amber, Red." in (
+        html
+    )
+    assert "Statuses the plan's key does not have" in html
+    for label, status in [("Green", "on track"), ("Amber", "at risk"), ("Red", "off track")]:
+        assert f"<li>“{label}”: {status}</li>" in html
+    assert "What “Delivered” means" in html and "Used once: Table 1 row 3." in html
+    pending = PendingImport.objects.get()
+
+    response = client.post(labels_url(pending), {"label-1": "Delivered", "status-1": "complete"})
+
+    assert response.status_code == 302 and response.url == check
+    page = client.get(check)
+    assert page.status_code == 200, page.content.decode()[-3000:]
+    html = page.content.decode()
+    assert "is not a status label" not in html
+    assert "Create status label “Delivered” for Complete (added in the check)" in html
+    assert "It adds to the plan's key the label you chose: “Delivered” (complete)." in html
+    assert plan_rows() == counts  # nothing saved by the checks
+
+    response = client.post(reverse("document-import-confirm", kwargs={"token": pending.token}))
+
+    assert response.status_code == 302
+    entry = plan.status_key.get(label="Delivered")
+    assert (entry.status, entry.history.get().history_user) == ("complete", administrator)
+    update = ProgressUpdate.objects.get(action__title="Publish the improvement plan")
+    assert (update.status, update.status_label) == ("complete", "Delivered")
+    board = ProgressUpdate.objects.get(action__title="Set up an improvement board")
+    assert (board.status, board.status_label) == ("on_track", "Green")  # the key's own label
+
+
+def test_a_new_plan_from_a_document_gets_its_labels(client, administrator):
+    client.force_login(administrator)
+    check = upload_document(client, what_plan(unknown_label="Delivered"))
+    page = client.get(check).content.decode()
+    assert "The plan has no labels of its own yet" in page
+    pending = PendingImport.objects.get()
+    wanted = {"Green": "on_track", "Delivered": "complete", "Amber": "at_risk", "Red": "off_track"}
+    offered = dict(re.findall(r'name="label-(\d+)" type="hidden" value="([^"]+)"', page))
+    if not offered:
+        offered = dict(re.findall(r'name="label-(\d+)" value="([^"]+)"', page))
+    assert set(offered.values()) == set(wanted)
+    choices = {f"label-{n}": label for n, label in offered.items()}
+    choices.update({f"status-{n}": wanted[label] for n, label in offered.items()})
+
+    assert client.post(labels_url(pending), choices).status_code == 302
+    page = client.get(check)
+    assert page.status_code == 200, page.content.decode()[-3000:]
+    client.post(reverse("document-import-confirm", kwargs={"token": pending.token}))
+
+    plan = Plan.objects.get()
+    assert {(e.label, e.status) for e in plan.status_key.all()} >= set(wanted.items())
+    update = ProgressUpdate.objects.get(action__title="Publish the improvement plan")
+    assert update.status_label == "Delivered"
+
+
+def test_a_bad_label_choice_on_the_document_page_changes_nothing(client, administrator):
+    keyed_plan()
+    client.force_login(administrator)
+    check = upload_document(client, what_plan(unknown_label="Delivered"), plan="anytown")
+    pending = PendingImport.objects.get()
+    counts = plan_rows()
+    for choices, message in [
+        ({"label-1": "Delivered", "status-1": "done"}, "Choose the standard status"),
+        ({"label-1": "", "status-1": "complete"}, "was blank. Choose again."),
+        ({"label-1": "Delivered"}, "Choose the standard status of at least one label"),
+    ]:
+        response = client.post(labels_url(pending), choices)
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert message in html and "govuk-error-summary" in html
+        assert 'href="#id_status-1_0"' in html
+    pending.refresh_from_db()
+    assert not pending.options.get("add_labels")
+    assert plan_rows() == counts
+    assert client.get(check).status_code == 400  # the problem is still there
+
+
+def test_someone_else_cannot_add_labels_to_a_documents_upload(client, administrator, editor):
+    plan = keyed_plan()
+    plan.editors.add(editor)
+    client.force_login(administrator)
+    upload_document(client, what_plan(unknown_label="Delivered"), plan="anytown")
+    pending = PendingImport.objects.get()
+    viewer = user_with_role(roles.VIEWER, username="a-viewer")
+    counts = plan_rows()
+    choices = {"label-1": "Delivered", "status-1": "complete"}
+
+    client.force_login(editor)  # an editor of the plan, but not the uploader
+    assert client.post(labels_url(pending), choices).status_code == 404
+    client.force_login(viewer)
+    assert client.post(labels_url(pending), choices).status_code == 403
+    # Nor may the workbook page use a document's upload.
+    client.force_login(administrator)
+    assert client.post(LABELS, {"token": str(pending.token), **choices}).status_code == 404
+
+    pending.refresh_from_db()
+    assert not pending.options.get("add_labels")
+    assert plan_rows() == counts
