@@ -134,6 +134,13 @@ class AddLabelsForm(forms.Form):
             status_field = f"status-{number}"
             label = " ".join((data.get(f"label-{number}") or "").split())
             status = data.get(status_field)
+            if self.errors.pop(f"label-{number}", None):
+                # A hidden field's error would lead nowhere: said beside the choice.
+                self.add_error(
+                    status_field,
+                    f"The label to add beside “{offer.label}” could not be read. Choose again.",
+                )
+                continue
             if status_field in self.errors or not status:
                 continue  # not answered: not added
             if not label:

@@ -191,6 +191,7 @@ def test_two_labels_one_added_the_other_still_offered(client, editor):
         ({"status-1": "complete", "label-1": "  "}, "was blank. Choose again."),
         ({"status-1": "complete", "label-1": "Sneaked in"}, "“Sneaked in” is not a label"),
         ({}, "Choose the standard status of at least one label"),
+        ({"status-1": "complete", "label-1": "Deliv\x00ered"}, "could not be read"),
     ],
 )
 def test_bad_choices_are_a_message_beside_the_choice_and_change_nothing(
@@ -396,4 +397,20 @@ def test_someone_else_cannot_add_labels_to_a_documents_upload(client, administra
 
     pending.refresh_from_db()
     assert not pending.options.get("add_labels")
+    assert plan_rows() == counts
+
+
+def test_no_offer_for_a_plan_the_person_may_not_import_into(client, editor):
+    existing_plan(editor)
+    other_editor = user_with_role(roles.PLAN_EDITOR, username="other-editor")
+    client.force_login(other_editor)
+    counts = plan_rows()
+
+    response = upload(client, workbook())
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "You can import only into plans you edit" in page
+    assert "Statuses the plan's key does not have" not in page and "Achieved" not in page
+    assert not PendingImport.objects.exists()
     assert plan_rows() == counts
