@@ -192,6 +192,7 @@ def _upload(request: HttpRequest) -> HttpResponse:
         data=data,
         options={"source": SOURCE, **choices.as_options()},
     )
+    PendingImport.objects.beyond_the_few_kept_for(request.user).delete()
     return redirect("document-import-check", token=pending.token)
 
 

@@ -129,7 +129,7 @@ def _with_problems(name: str, result: ImportResult) -> WorkbookForm:
     return form
 
 
-def _keep(request, name: str, result: ImportResult, data: bytes, labels: dict | None = None):
+def _keep(request, name: str, result: ImportResult, data: bytes) -> PendingImport:
     """Keep the upload for its confirmation, or for labels to be added to its key."""
     PendingImport.objects.expired().delete()
     pending = PendingImport.objects.create(
@@ -138,7 +138,7 @@ def _keep(request, name: str, result: ImportResult, data: bytes, labels: dict | 
         plan_slug=result.plan_slug,
         data=data,
         planned=b"" if result.problems else steps_record(result.steps),
-        options={"source": SOURCE, adding_labels.OPTION: labels or {}},
+        options={"source": SOURCE, adding_labels.OPTION: {}},
     )
     PendingImport.objects.beyond_the_few_kept_for(request.user).delete()
     return pending
