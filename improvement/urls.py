@@ -67,6 +67,11 @@ urlpatterns = [
         workbook.plan_import_confirm,
         name="plan-import-confirm",
     ),
+    path(
+        "plan-workbooks/import/labels/",
+        workbook.plan_import_labels,
+        name="plan-import-labels",
+    ),
     path("plan-workbooks/template.xlsx", workbook.workbook_template, name="workbook-template"),
     path("plan-workbooks/example.xlsx", workbook.workbook_example, name="workbook-example"),
 ]
@@ -83,5 +88,10 @@ urlpatterns += [
         "plan-documents/import/<uuid:token>/confirm/",
         document_import.document_import_confirm,
         name="document-import-confirm",
+    ),
+    path(
+        "plan-documents/import/<uuid:token>/labels/",
+        document_import.document_import_labels,
+        name="document-import-labels",
     ),
 ]

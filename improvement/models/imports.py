@@ -29,9 +29,19 @@ class PendingImportQuerySet(models.QuerySet):
     def expired(self) -> "PendingImportQuerySet":
         return self.filter(uploaded_at__lt=timezone.now() - PendingImport.KEPT_FOR)
 
+    def beyond_the_few_kept_for(self, user) -> "PendingImportQuerySet":
+        """`user`'s uploads older than the last few they made: an upload is kept even
+        when its check found problems (to add its labels to the key), so each person's
+        are bounded in number as well as in age."""
+        kept = self.filter(uploaded_by=user).order_by("-uploaded_at", "-pk")
+        return self.filter(uploaded_by=user).exclude(
+            pk__in=list(kept.values_list("pk", flat=True)[: PendingImport.KEPT_PER_PERSON])
+        )
+
 
 class PendingImport(models.Model):
     KEPT_FOR = timedelta(hours=1)
+    KEPT_PER_PERSON = 10
 
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     uploaded_by = models.ForeignKey(

@@ -9,6 +9,10 @@ For the same people as the workbook import (`services.can_import_plans`); the pl
 decides, as for a workbook, which plans each may import into. The upload is kept in a
 `PendingImport` with the person's choices, only they can see or confirm it, and the
 confirmation is refused if the plan changed since the check they saw.
+
+A status label the document uses that the plan's key lacks can be added to the key on
+the check page (`workbook.adding_labels`): the choice is kept with the upload, the check
+runs again on it, and the import adds the label to the key.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from improvement.models import PendingImport, PlanKind
 from improvement.permissions import editable_plans
 from improvement.status import Status
 from improvement.uploads import safe_name
+from improvement.workbook import adding_labels
 from improvement.workbook import format as fmt
 from improvement.workbook.documents import ACCEPTED, document_import, read_document
 from improvement.workbook.mapping import FIELDS, Choices, normalise
@@ -187,6 +192,7 @@ def _upload(request: HttpRequest) -> HttpResponse:
         data=data,
         options={"source": SOURCE, **choices.as_options()},
     )
+    PendingImport.objects.beyond_the_few_kept_for(request.user).delete()
     return redirect("document-import-check", token=pending.token)
 
 
@@ -209,6 +215,7 @@ def _run(request, pending: PendingImport, *, confirm=False, expected=None):
         user=request.user,
         confirm=confirm,
         expected=expected,
+        add_labels=adding_labels.chosen(pending),
     )
 
 
@@ -216,8 +223,11 @@ _FIELD_CHOICES = [("", "Not imported"), *((f.key, f.label) for f in FIELDS)]
 _STATUS_CHOICES = [("", "Not placed: choose one"), *Status.choices]
 
 
-def _check_page(request, pending, outcome, *, errors=None, status=200):
+def _check_page(request, pending, outcome, *, errors=None, status=200, labels_form=None):
     result = outcome.result
+    offers = adding_labels.offers(result)
+    if offers and labels_form is None:
+        labels_form = adding_labels.AddLabelsForm(offers=offers)
     problems = result.problems
     built = outcome.built
     tables = []
@@ -273,6 +283,14 @@ def _check_page(request, pending, outcome, *, errors=None, status=200):
             "as_at_text": f"{built.as_at:%d/%m/%Y}" if built else "",
             "errors": errors or {},
             "can_confirm": not problems and result.changes_anything and not result.saved,
+            "labels_form": labels_form if offers else None,
+            "plan_labels": (
+                adding_labels.plan_labels(result.plan_slug, request.user) if offers else []
+            ),
+            "added": [
+                (label, Status(status).label)
+                for label, status in adding_labels.chosen(pending).items()
+            ],
         },
         status=status,
     )
@@ -340,6 +358,22 @@ def _take_choices(request, pending: PendingImport) -> dict[str, str]:
     pending.options = options
     pending.save(update_fields=["options"])
     return {}
+
+
+@require_POST
+def document_import_labels(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
+    """Add the labels the person chose to the plan's key, then check the same upload
+    again (the check page shows what is left)."""
+    _require_importer(request.user)
+    pending = _pending(request, token)
+    outcome = _run(request, pending)
+    offers = adding_labels.offers(outcome.result)
+    form = adding_labels.AddLabelsForm(request.POST, offers=offers)
+    if offers and not form.is_valid():
+        return _check_page(request, pending, outcome, status=400, labels_form=form)
+    if offers:
+        adding_labels.keep_chosen(pending, form.cleaned_data["labels"])
+    return redirect("document-import-check", token=pending.token)
 
 
 @require_POST

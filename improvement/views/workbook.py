@@ -8,6 +8,11 @@ keeps the file in a `PendingImport` (the database, not an app server's disk), wi
 steps it showed, until the person confirms it. The confirmation is refused, showing what
 changed, if the plan has changed in the tracker since the dry run.
 
+Where the check finds status labels the plan's key lacks, the upload is kept too (only its
+uploader can use it), and the page asks what each label means: choosing runs the check
+again on the same file with those labels added (`workbook.adding_labels`); the import
+then adds them to the key.
+
 A plan with a value too long for a spreadsheet cell is not exported cut short: the
 export is refused with a page naming the sheet, row and column.
 """
@@ -16,7 +21,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -24,7 +29,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from improvement.models import PendingImport, Plan
 from improvement.permissions import get_visible_or_404, require
+from improvement.status import Status
 from improvement.uploads import safe_name
+from improvement.workbook import adding_labels
 from improvement.workbook import format as fmt
 from improvement.workbook.forms import WorkbookForm
 from improvement.workbook.results import ImportResult, steps_from_record, steps_record
@@ -38,6 +45,7 @@ from improvement.workbook.writer import (
 )
 
 TEMPLATE = "improvement/workbook/import.html"
+SOURCE = "workbook"  # PendingImport.options["source"]: a plan workbook's upload
 # Room for the multipart framing around the file itself.
 FRAMING_BYTES = 64 * 1024
 SHOWN_PROBLEMS = 1000
@@ -49,8 +57,20 @@ def _require_importer(user) -> None:
         raise PermissionDenied
 
 
-def _page(request, form, result: ImportResult | None = None, pending=None, status=200):
+def _page(
+    request,
+    form,
+    result: ImportResult | None = None,
+    pending=None,
+    status=200,
+    *,
+    labels_pending=None,
+    labels_form=None,
+):
     problems = result.problems if result else []
+    offers = adding_labels.offers(result) if labels_pending else []
+    if offers and labels_form is None:
+        labels_form = adding_labels.AddLabelsForm(offers=offers)
     if all(not p.sheet and not p.row for p in problems):
         problems = []  # about the file as a whole: said next to the upload field
     changed = result.changed_since if result else []
@@ -68,9 +88,60 @@ def _page(request, form, result: ImportResult | None = None, pending=None, statu
             "dry_run": result.dry_run(SHOWN_STEPS) if shows_steps else None,
             "changed": changed[:SHOWN_STEPS],
             "more_changed": max(0, len(changed) - SHOWN_STEPS),
+            "labels_pending": labels_pending if offers else None,
+            "labels_form": labels_form if offers else None,
+            "plan_labels": (
+                adding_labels.plan_labels(result.plan_slug, request.user) if offers else []
+            ),
+            "added": _added(labels_pending or pending),
         },
         status=status,
     )
+
+
+def _added(pending) -> list[tuple[str, str]]:
+    """The labels chosen so far, with the standard status of each, in words."""
+    if pending is None:
+        return []
+    return [
+        (label, Status(status).label) for label, status in adding_labels.chosen(pending).items()
+    ]
+
+
+def _with_problems(name: str, result: ImportResult) -> WorkbookForm:
+    """The upload field's message for a workbook with problems."""
+    file_problems = [p for p in result.problems if not p.sheet and not p.row]
+    if len(file_problems) == len(result.problems):
+        message = " ".join(f"{p.message} {p.fix}".strip() for p in file_problems)
+    else:
+        count = len(result.problems)
+        more = (
+            "Fix them, or add the statuses below to the plan's key, and check again."
+            if result.labels_to_add
+            else "Fix them and upload the workbook again."
+        )
+        message = (
+            f"“{name}” has {count} problem{'' if count == 1 else 's'}, listed below; "
+            f"nothing has been imported. {more}"
+        )
+    form = WorkbookForm(data={}, refused=message)
+    form.is_valid()
+    return form
+
+
+def _keep(request, name: str, result: ImportResult, data: bytes) -> PendingImport:
+    """Keep the upload for its confirmation, or for labels to be added to its key."""
+    PendingImport.objects.expired().delete()
+    pending = PendingImport.objects.create(
+        uploaded_by=request.user,
+        file_name=name,
+        plan_slug=result.plan_slug,
+        data=data,
+        planned=b"" if result.problems else steps_record(result.steps),
+        options={"source": SOURCE, adding_labels.OPTION: {}},
+    )
+    PendingImport.objects.beyond_the_few_kept_for(request.user).delete()
+    return pending
 
 
 @csrf_exempt  # CSRF is checked in _upload, once the size has been checked unread
@@ -106,42 +177,95 @@ def _upload(request: HttpRequest) -> HttpResponse:
     name = safe_name(upload.name)
     result = plan_import(data=data, file_name=name, user=request.user)
     if result.problems:
-        file_problems = [p for p in result.problems if not p.sheet and not p.row]
-        if len(file_problems) == len(result.problems):
-            for problem in file_problems:
-                form.add_error("workbook", f"{problem.message} {problem.fix}".strip())
-        else:
-            count = len(result.problems)
-            form.add_error(
-                "workbook",
-                f"“{name}” has {count} problem{'' if count == 1 else 's'}, listed below; "
-                "nothing has been imported. Fix them and upload the workbook again.",
-            )
-        return _page(request, form, result, status=400)
-    PendingImport.objects.expired().delete()
-    pending = None
-    if result.changes_anything:
-        pending = PendingImport.objects.create(
-            uploaded_by=request.user,
-            file_name=name,
-            plan_slug=result.plan_slug,
-            data=data,
-            planned=steps_record(result.steps),
-        )
+        # Labels the key lacks can be added here: the file is kept to check it again.
+        kept = _keep(request, name, result, data) if result.labels_to_add else None
+        return _page(request, _with_problems(name, result), result, status=400, labels_pending=kept)
+    pending = _keep(request, name, result, data) if result.changes_anything else None
     return _page(request, WorkbookForm(), result, pending)
+
+
+def _pending(request) -> PendingImport | None:
+    try:
+        token = uuid.UUID(request.POST.get("token", ""))
+    except ValueError:
+        return None
+    return (
+        PendingImport.objects.live_for(request.user)
+        .exclude(options__source="document")
+        .filter(token=token)
+        .first()
+    )
+
+
+@require_POST
+def plan_import_labels(request: HttpRequest) -> HttpResponse:
+    """Add the labels the person chose to the plan's key and check the same upload
+    again: its problems, what is left to add, or its dry run and the import button."""
+    _require_importer(request.user)
+    pending = _pending(request)
+    if pending is None:
+        # Someone else's upload, or one gone: nothing to say about it but that.
+        raise Http404("That upload has expired or was already imported.")
+    added = adding_labels.chosen(pending)
+    data = bytes(pending.data)
+    result = plan_import(
+        data=data, file_name=pending.file_name, user=request.user, add_labels=added
+    )
+    offers = adding_labels.offers(result)
+    form = adding_labels.AddLabelsForm(request.POST, offers=offers)
+    if not offers:
+        # Nothing left to add (the plan's key changed meanwhile): the check as it is.
+        return _checked(request, pending, result)
+    if not form.is_valid():
+        return _page(
+            request,
+            WorkbookForm(),
+            result,
+            status=400,
+            labels_pending=pending,
+            labels_form=form,
+        )
+    adding_labels.keep_chosen(pending, form.cleaned_data["labels"])
+    result = plan_import(
+        data=data,
+        file_name=pending.file_name,
+        user=request.user,
+        add_labels=adding_labels.chosen(pending),
+    )
+    return _checked(request, pending, result)
+
+
+def _checked(request, pending: PendingImport, result: ImportResult) -> HttpResponse:
+    """The page after a check of a kept upload: its problems, or its dry run."""
+    if result.problems:
+        pending.planned = b""
+        pending.save(update_fields=["planned"])
+        return _page(
+            request,
+            _with_problems(pending.file_name, result),
+            result,
+            status=400,
+            labels_pending=pending,
+        )
+    pending.planned = steps_record(result.steps)
+    pending.save(update_fields=["planned"])
+    return _page(request, WorkbookForm(), result, pending if result.changes_anything else None)
 
 
 @require_POST
 def plan_import_confirm(request: HttpRequest) -> HttpResponse:
     _require_importer(request.user)
-    try:
-        token = uuid.UUID(request.POST.get("token", ""))
-    except ValueError:
-        token = None
-    pending = PendingImport.objects.live_for(request.user).filter(token=token).first()
+    pending = _pending(request)
     if pending is None:
         messages.error(
             request, "That upload has expired or was already imported: upload the workbook again."
+        )
+        return redirect("plan-import")
+    if not pending.planned:
+        messages.error(
+            request,
+            f"“{pending.file_name}” has problems to fix before it can be imported: "
+            "upload the workbook again.",
         )
         return redirect("plan-import")
     result = plan_import(
@@ -150,6 +274,7 @@ def plan_import_confirm(request: HttpRequest) -> HttpResponse:
         user=request.user,
         confirm=True,
         expected=steps_from_record(pending.planned),
+        add_labels=adding_labels.chosen(pending),
     )
     if result.changed_since:
         pending.delete()  # it can never be confirmed now: its dry run is out of date

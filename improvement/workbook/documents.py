@@ -71,6 +71,13 @@ def key_words(plan: Plan | None) -> dict[str, str]:
     }
 
 
+def key_labels(plan: Plan | None) -> list[str]:
+    """The plan's own status labels as written, in the key's order."""
+    if plan is None or plan.pk is None:
+        return []
+    return [entry.label for entry in plan.key_entries() if entry.label]
+
+
 def saved_mappings(organisation: str, plan: Plan | None) -> list[SavedColumnMapping]:
     """The saved mappings that apply: the plan's own first, then its organisation's."""
     where = Q(organisation__iexact=organisation) if organisation else Q(pk__in=[])
@@ -105,8 +112,13 @@ def document_import(
     check_permissions: bool = True,
     expected: list[Step] | None = None,
     today: date | None = None,
+    add_labels: dict[str, str] | None = None,
 ) -> DocumentResult:
-    """The dry run (`confirm=False`) or the import of a council's own document."""
+    """The dry run (`confirm=False`) or the import of a council's own document.
+
+    `add_labels` (label -> standard status): labels the document uses that the plan's
+    key lacks (`ImportResult.labels_to_add`), which the person chose to add; they are
+    added to the key with the import, and the updates written in them keep them."""
     found = read_document(data, file_name)
     result = ImportResult(file_name=found.file_name)
     if found.is_plan_workbook:
@@ -136,6 +148,8 @@ def document_import(
         key_words=key_words(visible),
         new_plan=stored is None,
         today=today or timezone.localdate(),
+        key_labels=key_labels(visible),
+        add_labels=add_labels,
     )
     _plan_details(built, choices, stored is None)
     result = import_read(
@@ -145,6 +159,7 @@ def document_import(
         confirm=confirm,
         check_permissions=check_permissions,
         expected=expected,
+        add_labels=add_labels,
     )
     # The steps as the planner names them (sheet and row of the rows built) are what a
     # confirmation compares (`expected`); the person sees them in the document's words.

@@ -578,7 +578,9 @@ class Located:
         if where is None:
             return p
         table, row, columns = where
-        return Problem(table, row, columns.get(p.column, p.column), p.message, p.fix)
+        return Problem(
+            table, row, columns.get(p.column, p.column), p.message, p.fix, p.label_to_add
+        )
 
     def step(self, s: Step) -> Step:
         where = self.rows.get((s.sheet, s.row or 0))
@@ -598,13 +600,34 @@ PLAN_DETAILS = "The plan"
 
 
 class _Builder:
-    def __init__(self, found, layouts, choices: Choices, key_words: dict[str, str], today):
+    def __init__(
+        self,
+        found,
+        layouts,
+        choices: Choices,
+        key_words: dict[str, str],
+        today,
+        key_labels: list[str] | tuple = (),
+        add_labels: dict[str, str] | None = None,
+    ):
         self.found, self.layouts, self.choices = found, layouts, choices
         self.words = dict(key_words)  # normalised label -> standard status
         for status in Status:
             self.words.setdefault(normalise(status.value).replace("_", " "), status.value)
             self.words.setdefault(normalise(status.label), status.value)
         self.words.update(choices.statuses)
+        # Labels the person chose on the check page to add to the plan's key: the key
+        # will have them, so they are placed as the key's own labels are.
+        added = {
+            normalise(label): status
+            for label, status in (add_labels or {}).items()
+            if normalise(label) and status in Status.values
+        }
+        self.words.update(added)
+        # The key's labels (and those added): an update keeps the label it was written
+        # in, so the planner is given the label, which it matches to the key.
+        self.key_words = {**key_words, **added}
+        self.key_labels = [label for label in key_labels if label]
         self.as_at = choices.as_at or found.stated_date or today
         self.problems: list[Problem] = []
         self.objectives: list[ObjectiveDraft] = []
@@ -639,18 +662,29 @@ class _Builder:
             )
         else:
             fix = (
-                f"Choose its standard status under “Status labels” ({STANDARD_NAMES}), or "
-                "map the column to another field."
+                f"Choose its standard status under “Status labels” ({STANDARD_NAMES}), "
+                "add it to the plan's key under “Statuses the plan's key does not have”, "
+                "or map the column to another field."
             )
+        own = ", ".join(self.key_labels) if self.key_labels else "none of its own"
         self.problems.append(
             Problem(
                 layout.table.where,
                 number,
                 layout.heading_of(STATUS),
-                f"“{label}” is not a status label this plan has.",
+                f"“{label}” is not a status label this plan has. Its labels: {own}.",
                 fix,
+                label_to_add=label,
             )
         )
+
+    def status_cell(self, action: ActionDraft) -> str | None:
+        """What the Updates row says of an action's status: the label as written where
+        the plan's key has it (or will, added on the check page) for the same status, so
+        the update keeps it; else the standard status."""
+        if action.label and self.key_words.get(normalise(action.label)) == action.status:
+            return action.label
+        return action.status or None
 
     def _status_and_progress(self, layout, number, values: dict[str, str]):
         status, label, progress = "", "", values.get(PROGRESS, "")
@@ -809,10 +843,14 @@ def build(
     key_words: dict[str, str],
     new_plan: bool,
     today: date,
+    key_labels: list[str] | tuple = (),
+    add_labels: dict[str, str] | None = None,
 ) -> Built:
-    """The rows a plan workbook with this document's plan would have."""
+    """The rows a plan workbook with this document's plan would have. `key_labels`: the
+    plan's own labels as written, named in a problem about a label it lacks;
+    `add_labels` (label -> standard status): labels the person chose to add to its key."""
     layouts = lay_out(found, choices, saved)
-    builder = _Builder(found, layouts, choices, key_words, today)
+    builder = _Builder(found, layouts, choices, key_words, today, key_labels, add_labels)
     objectives = builder.build()
     read = ReadWorkbook(source=found.kind)
     read.rows_read = found.rows_read
@@ -920,7 +958,7 @@ def build(
                             "Objective": objective.reference,
                             "Action": action.reference,
                             "As at": builder.as_at,
-                            "Status": action.status or None,
+                            "Status": builder.status_cell(action),
                             "Progress": action.progress or None,
                             "Evidence": action.values.get(EVIDENCE) or None,
                         },

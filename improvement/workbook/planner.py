@@ -146,7 +146,14 @@ class Planner(MeasureSheets, UpdateSheets):
         self.sections: dict[str, Section] = {}
         self.measures: dict[str, Measure] = {}
         for problem in read.problems:
-            self.problem(problem.sheet, problem.row, problem.column, problem.message, problem.fix)
+            self.problem(
+                problem.sheet,
+                problem.row,
+                problem.column,
+                problem.message,
+                problem.fix,
+                problem.label_to_add,
+            )
 
     # -- reporting -----------------------------------------------------------------------
 

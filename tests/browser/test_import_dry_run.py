@@ -53,3 +53,36 @@ def test_an_administrator_checks_a_changed_workbook_and_imports_it(page, tmp_pat
     )
     expect(message).to_be_visible()
     expect(page.get_by_text(re.compile("to create|to change"))).to_have_count(0)
+
+
+def test_a_label_the_key_lacks_is_added_on_the_page_and_imported(page, tmp_path):
+    sign_in(page, roles.ADMINISTRATOR, first_name="Ada", last_name="Admin")
+    sheets = minimal_sheets(
+        Updates=[
+            ["Update ref", "Objective", "Action", "As at", "Status"],
+            ["1", "1", "1.1", None, "Delivered"],
+        ]
+    )
+    path = tmp_path / "labels.xlsx"
+    path.write_bytes(xlsx(sheets))
+    page.goto(page.base + "/plan-workbooks/import/")
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name="Check the workbook").click()
+
+    offer = page.locator("#labels-to-add")
+    expect(offer.get_by_role("group", name="What “Delivered” means")).to_be_visible()
+    assert_accessible(page)
+    # Sent without a choice: the error summary leads to the choice.
+    offer.get_by_role("button", name="Add this label to the key and check again").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Choose the standard status of at least one label")
+    assert_accessible(page)
+    summary.get_by_role("link").first.click()
+    offer.get_by_role("radio", name="Complete").check()
+    offer.get_by_role("button", name="Add this label to the key and check again").click()
+
+    expect(page.get_by_role("heading", name="Check the import")).to_be_visible()
+    expect(page.locator("#labels-added")).to_contain_text("“Delivered” (complete)")
+    assert_accessible(page)
+    page.get_by_role("button", name="Import the plan").first.click()
+    expect(page.get_by_text(re.compile(r"Imported “Anytown improvement plan”"))).to_be_visible()

@@ -410,9 +410,10 @@ def test_an_unknown_label_before_the_progress_keeps_the_progress():
     board = outcome.built.objectives[0].actions[0]
     assert (board.label, board.status, board.progress) == ("Green", "", "the board has met twice.")
     assert {p.message for p in outcome.result.problems} >= {
-        "“Green” is not a status label this plan has.",
-        "“Red” is not a status label this plan has.",
+        "“Green” is not a status label this plan has. Its labels: none of its own.",
+        "“Red” is not a status label this plan has. Its labels: none of its own.",
     }
+    assert outcome.result.labels_to_add == ["Green", "Amber", "Red"]
 
 
 def test_a_section_is_located_in_the_document():

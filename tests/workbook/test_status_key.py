@@ -235,6 +235,8 @@ def test_the_import_page_says_how_to_add_the_labels_the_key_lacks(client):
 
     assert response.status_code == 400
     page = response.content.decode()
-    assert "The workbook writes “Delivered”, which is not among the plan's status labels" in page
+    # The page offers to add it to the key (tests/workbook/test_adding_labels_page.py).
+    assert "Statuses the plan's key does not have" in page
+    assert "What “Delivered” means" in page
     assert "Status key sheet" in page
     assert not Plan.objects.exists()
