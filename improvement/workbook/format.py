@@ -761,6 +761,59 @@ DATA = Sheet(
     ),
 )
 
+# roundtrip (issue 15, item 7): the column mappings a document import saved for the
+# plan, so that they travel with it. One row per column of a council's table (a
+# blank heading is a column too); the rows of one table shape share a Mapping label.
+# The field names are `workbook.mapping.FIELDS` (which imports this module, so they
+# are written out here; tests/workbook/test_round_trip_everything.py keeps them equal).
+MAPPED_FIELDS = (
+    "Reference, Action (title), Objective, Section, Benefit, Steps, Responsible, "
+    "Timescale, Due date, Status, Progress, Success measures, Evidence"
+)
+
+COLUMN_MAPPINGS = Sheet(
+    "Column mappings",
+    "one row per column of a council's own table whose mapping a document import "
+    "saved, in the table's order; the rows of one table share a Mapping label. The next "
+    "Word document or tracker of the same shape (the same heading row) for this plan, "
+    "or another plan of the same council, is mapped the same way",
+    (
+        Column(
+            "Mapping",
+            TEXT,
+            True,
+            "A label shared by the rows of one table's heading row (1, 2 …); unique for "
+            "each heading row.",
+            "1",
+        ),
+        Column(
+            "Heading",
+            TEXT,
+            False,
+            "The column's heading, as written in the council's table. Blank: a column "
+            "with no heading.",
+            "Improvement Key Activity",
+        ),
+        Column(
+            "Field",
+            TEXT,
+            False,
+            "What the column goes to. Blank: the column is not imported.",
+            "Action (title)",
+            format_note=f"One of: {MAPPED_FIELDS}.",
+        ),
+        Column(
+            "Status labels",
+            LINES,
+            False,
+            "Status words the table uses and the standard status each means, one a "
+            "line as “label = standard status”; on any row of the mapping (exports put "
+            "them on its first).",
+            "Achieved = Complete",
+        ),
+    ),
+)
+
 SHEETS: tuple[Sheet, ...] = (
     PLAN,
     STATUS_KEY,
@@ -773,6 +826,7 @@ SHEETS: tuple[Sheet, ...] = (
     MEASURES,
     TARGETS,
     DATA,
+    COLUMN_MAPPINGS,
 )
 README = "Read me"
 # A hidden sheet of the values the drop-down lists offer (the plan's status labels,

@@ -58,6 +58,7 @@ from improvement.references import numbered_reference
 from improvement.status import DISPLAY_ORDER, Status, status_match_key
 from improvement.workbook import format as fmt
 from improvement.workbook.apply import Writes
+from improvement.workbook.column_mappings import ColumnMappingSheet
 from improvement.workbook.measures import MeasureSheets
 from improvement.workbook.objects import holds, model_field, same
 from improvement.workbook.readers.workbook import INVALID, ReadWorkbook, Row, SheetRows
@@ -103,7 +104,7 @@ def can_create_plans(user) -> bool:
     return is_administrator(user) or is_plan_editor(user)
 
 
-class Planner(MeasureSheets, UpdateSheets):
+class Planner(MeasureSheets, UpdateSheets, ColumnMappingSheet):
     """Works out (`run`) and saves (`apply`) the import of one read workbook; its
     sheets of measures and of updates are in `measures.py` and `updates.py`."""
 
@@ -367,6 +368,7 @@ class Planner(MeasureSheets, UpdateSheets):
             (fmt.TARGETS.name, self._targets),
             (fmt.DATA.name, self._data),
             (fmt.UPDATES.name, self._updates),
+            (fmt.COLUMN_MAPPINGS.name, self._column_mappings),
         ]:
             rows = self.read.sheets.get(name)
             if rows is not None and rows.complete:

@@ -201,9 +201,7 @@ def test_a_mapping_that_cannot_be_read_is_a_problem_and_nothing_is_saved(row, co
     }
     result = _import(xlsx(sheets), confirm=True)
     assert not result.saved
-    assert [(p.sheet, p.row, p.column) for p in result.problems] == [
-        ("Column mappings", 2, column)
-    ]
+    assert [(p.sheet, p.row, p.column) for p in result.problems] == [("Column mappings", 2, column)]
     assert message in result.problems[0].message
     assert not Plan.objects.exists() and not SavedColumnMapping.objects.exists()
 
@@ -219,3 +217,10 @@ def test_the_same_heading_row_twice_is_a_problem():
     (problem,) = result.problems
     assert (problem.sheet, problem.row, problem.column) == ("Column mappings", 3, "Mapping")
     assert "same heading row as mapping 1" in problem.message
+
+
+def test_the_read_me_names_every_field_a_column_may_go_to():
+    from improvement.workbook import format as fmt
+    from improvement.workbook.mapping import FIELDS
+
+    assert fmt.MAPPED_FIELDS.split(", ") == [f.label for f in FIELDS]
