@@ -56,6 +56,7 @@ STATUS = "status"
 USER = "user"
 USERS = "users"
 REFERENCES = "references"
+FIGURE = "figure"  # a number, or in a Ratio measure a ratio as written (7:10)
 
 FORMATS = {
     TEXT: "Text, as written.",
@@ -74,6 +75,9 @@ FORMATS = {
     USER: "The user name someone signs in to the tracker with; they must already exist.",
     USERS: "User names separated by commas; each must already exist.",
     REFERENCES: "References separated by commas: 1, 2.",
+    FIGURE: "A number without its unit: 14 for 14%, 41000 for £41,000. In a Ratio "
+    "measure it may be the ratio as the document writes it (7:10), which is shown as "
+    "written. Never a formula.",
 }
 
 MONTH_YEAR_NOTE = (
@@ -755,7 +759,16 @@ DATA = Sheet(
             "Period end, not both.",
             "",
         ),
-        Column("Value", NUMBER, False, "The figure (numeric measures).", "9", "value"),
+        # roundtrip (issue 15, item 4): a ratio figure as written ("7:10").
+        Column(
+            "Value",
+            FIGURE,
+            False,
+            "The figure (numeric measures). In a Text measure, words here are taken as "
+            "what was found where the Text is blank.",
+            "9",
+            "value",
+        ),
         Column("Text", TEXT, False, "What was found (text measures).", "", "text"),
         Column("Note", TEXT, False, "A note on the figure.", "", "note"),
     ),

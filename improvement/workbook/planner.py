@@ -80,6 +80,7 @@ from improvement.workbook.values import (
     lines_out,
     read_choice,
     read_date,
+    read_figure_cell,
     read_lines,
     read_list,
     read_number,
@@ -197,6 +198,8 @@ class Planner(MeasureSheets, UpdateSheets, ColumnMappingSheet):
                 return read_date(raw, month_year=rows.month_year(column.name))
             case fmt.NUMBER:
                 return read_number(raw)
+            case fmt.FIGURE:
+                return read_figure_cell(raw)
             case fmt.WHOLE:
                 return read_whole(raw)
             case fmt.YES_NO:

@@ -278,7 +278,8 @@ def plan_sheets(plan: Plan) -> Sheets:
             for t in targets
         ],
         "Data": [
-            [measure_key[p.measure_id], *figure_dates(p), p.value, p.text, p.note] for p in points
+            [measure_key[p.measure_id], *figure_dates(p), p.written or p.value, p.text, p.note]
+            for p in points
         ],
         "Column mappings": column_mapping_rows(plan),
     }

@@ -7,6 +7,8 @@ cells, and importing it once more changes nothing."""
 
 import io
 import zipfile
+from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -16,6 +18,7 @@ from improvement.plan_files import _delete_plan
 from improvement.workbook.mapping import shape_key
 from improvement.workbook.results import CHANGE, CREATE, UNCHANGED
 from improvement.workbook.services import plan_export, plan_import
+from metrics.models import DataPoint
 from tests.workbook.conftest import cells, row_counts, xlsx
 from tests.workbook.test_round_trip import _state
 from tests.workbook.test_targets_as_written import _snapshot
@@ -84,6 +87,7 @@ SHEETS = {
         ["M1", "30/09/2003", None, 35],
         ["M3", None, "29/02/2004", 80],
         ["M4", None, "29/02/2004", 52000],
+        ["M2", None, "29/02/2004", "7:10"],
     ],
 }
 
@@ -119,7 +123,12 @@ def _mappings(plan) -> list[tuple]:
 
 
 def _everything(plan) -> dict:
-    return {**_state(plan), **_snapshot(plan), "mappings": _mappings(plan)}
+    figures = sorted(
+        DataPoint.objects.filter(measure__plan=plan).values_list(
+            "measure__reference", "period_end", "dated", "value", "written"
+        )
+    )
+    return {**_state(plan), **_snapshot(plan), "figures": figures, "mappings": _mappings(plan)}
 
 
 def _same_files(first: bytes, second: bytes, as_csv: bool) -> None:
@@ -135,6 +144,7 @@ def test_everything_exported_imports_as_the_same_plan_and_exports_the_same(as_cs
     plan = _plan_with_everything()
     before = _everything(plan)
     assert len(before["mappings"]) == 2
+    assert ("M2", date(2004, 2, 29), "reported", Decimal("0.7"), "7:10") in before["figures"]
     name = "plan.zip" if as_csv else "plan.xlsx"
     first = plan_export(plan=plan, as_csv=as_csv).data
     _delete_plan(plan)
