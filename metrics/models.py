@@ -379,6 +379,10 @@ class DataPoint(models.Model):
         "as written",
         max_length=40,
         blank=True,
+        # Also in the database, so rows written by older migrations' data steps (with
+        # the models as they were) are written as plain numbers.
+        default="",
+        db_default="",
         validators=text_validators(),
         help_text="A ratio measure's figure as the document writes it (7:10), shown in "
         "its place. Blank: the value is shown in its unit.",
