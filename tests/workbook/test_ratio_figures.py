@@ -143,4 +143,5 @@ def test_the_measure_page_shows_the_figure_as_written(signed_in):
     DataPointFactory(measure=measure, period_end="2004-02-29", value=Decimal("0.7"), written="7:10")
     page = signed_in.get(reverse("measure-detail", kwargs={"pk": measure.pk})).content.decode()
     assert "7:10" in page
+    assert "7:10" in signed_in.get(reverse("measure-list")).content.decode()
     assert Measure.objects.get(pk=measure.pk).unit == "ratio"
