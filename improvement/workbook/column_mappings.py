@@ -101,6 +101,19 @@ class ColumnMappingSheet:
         return list(mappings.values())
 
     def _column_mappings(self, rows: SheetRows) -> None:
+        missing = [name for name in ("Heading", "Field") if not rows.has(name)]
+        if missing:
+            # Without them every column would read as blank, not imported: a mapping's
+            # columns are given whole or not at all.
+            for name in missing:
+                self.problem(
+                    rows.title,
+                    1,
+                    name,
+                    f"The {rows.sheet.name} sheet has no {name} column, which it needs.",
+                    f"Add a column headed {name} (see the Read me sheet).",
+                )
+            return
         shapes: dict[str, _Mapping] = {}
         for read in self._read_mapping_rows(rows):
             if not read.readable:
@@ -137,6 +150,8 @@ class ColumnMappingSheet:
                         f"fields from {show(_field_words(mapping.fields))} to "
                         f"{show(_field_words(read.fields))}"
                     )
+                if not rows.has("Status labels"):
+                    read.statuses = dict(mapping.statuses or {})  # left out: kept as stored
                 if dict(mapping.statuses or {}) != read.statuses:
                     changes.append(
                         f"status labels from {show(sorted(mapping.statuses or {}))} to "

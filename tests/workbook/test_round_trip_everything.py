@@ -234,3 +234,21 @@ def test_the_read_me_names_every_field_a_column_may_go_to():
     from improvement.workbook.mapping import FIELDS
 
     assert fmt.MAPPED_FIELDS.split(", ") == [f.label for f in FIELDS]
+
+
+def test_a_mappings_sheet_without_its_field_column_is_refused_and_one_without_labels_keeps_them():
+    plan = _plan_with_everything()
+    rows = cells(plan_export(plan=plan).data)["Column mappings"]
+    plan_rows = cells(plan_export(plan=plan).data)["Plan"]
+    no_field = [[row[0], row[1], row[3]] for row in rows]
+    no_field[0] = ["Mapping", "Heading", "Status labels"]
+    result = _import(xlsx({"Plan": plan_rows, "Column mappings": no_field}), confirm=True)
+    assert [(p.sheet, p.row, p.column) for p in result.problems] == [
+        ("Column mappings", 1, "Field")
+    ]
+    before = _mappings(plan)
+    no_labels = [row[:3] for row in rows]
+    result = _import(xlsx({"Plan": plan_rows, "Column mappings": no_labels}), confirm=True)
+    assert result.saved, [str(p) for p in result.problems]
+    assert {s.kind for s in result.steps if s.sheet == "Column mappings"} == {UNCHANGED}
+    assert _mappings(plan) == before
