@@ -1166,6 +1166,140 @@ class PlanImportAdmin(admin.ModelAdmin):
         return redirect("plan-import")
 
 
+# -- column mappings saved by a document import --------------------------------------
+
+from django.utils.html import format_html_join  # noqa: E402
+
+from improvement.models.imports import SavedColumnMapping  # noqa: E402
+from improvement.workbook.mapping import FIELD_LABELS  # noqa: E402
+
+
+class SavedColumnMappingForm(forms.ModelForm):
+    """A mapping's fields and status labels, checked as an import reads them: one known
+    field (or "" for not imported) per heading, and labels that mean standard statuses."""
+
+    class Meta:
+        model = SavedColumnMapping
+        fields = ["fields", "statuses"]
+        help_texts = {
+            "fields": "One entry per heading, in order, each one of: "
+            + ", ".join(f'"{key}"' for key in FIELD_LABELS)
+            + ' or "" (not imported).',
+            "statuses": 'Each status word the table uses, as {"achieved": "complete"}; the '
+            "standard statuses are " + ", ".join(f'"{s.value}"' for s in Status) + ".",
+        }
+
+    def clean_fields(self):
+        fields = self.cleaned_data["fields"]
+        headings = self.instance.headings or []
+        if not isinstance(fields, list) or len(fields) != len(headings):
+            raise ValidationError(
+                f"Give a list of {len(headings)} fields, one for each heading, in order."
+            )
+        unknown = [f for f in fields if not isinstance(f, str) or (f and f not in FIELD_LABELS)]
+        if unknown:
+            raise ValidationError(
+                f"{', '.join(repr(f) for f in unknown)} is not a field a column can go to."
+            )
+        return fields
+
+    def clean_statuses(self):
+        statuses = self.cleaned_data["statuses"] or {}
+        if not isinstance(statuses, dict) or not all(
+            isinstance(label, str) and label.strip() and status in Status.values
+            for label, status in statuses.items()
+        ):
+            raise ValidationError(
+                'Give each label with its standard status, as {"achieved": "complete"}.'
+            )
+        return {" ".join(label.split()).casefold(): status for label, status in statuses.items()}
+
+
+@admin.register(SavedColumnMapping)
+class SavedColumnMappingAdmin(PlanScoped, admin.ModelAdmin):
+    """How a council's own tables were mapped to a plan's fields, saved by a document
+    import (and carried by the plan's workbook). Administrators see every mapping; a
+    plan editor those of the plans they edit. Mappings are made by importing, so none is
+    added here; a wrong one is corrected or deleted. Another plan's mapping is not found
+    (404), whichever page asks for it."""
+
+    plan_path = "plan"
+    form = SavedColumnMappingForm
+    list_display = ["headings_shown", "plan", "organisation", "saved_by", "saved_at"]
+    list_filter = [("plan", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["plan", "saved_by"]
+    search_fields = ["organisation", "plan__title"]
+    readonly_fields = ["plan", "organisation", "columns", "saved_by", "saved_at"]
+    fields = ["plan", "organisation", "columns", "fields", "statuses", "saved_by", "saved_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def _plan_of(self, obj):
+        return obj.plan
+
+    def _allowed(self, request, obj) -> bool:
+        if obj is None or is_administrator(request.user):
+            return True
+        return obj.plan is not None and can_edit_plan(request.user, obj.plan)
+
+    def has_view_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_view_permission(self, request, obj) and self._allowed(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_change_permission(self, request, obj) and self._allowed(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_delete_permission(self, request, obj) and self._allowed(
+            request, obj
+        )
+
+    def _in_scope(self, request, object_id) -> bool:
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            return False
+        return self.get_queryset(request).filter(pk=pk).exists()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The admin's own answer to an object outside its queryset is a redirect with
+        # "does not exist"; here it is a plain 404, as for every other plan's object.
+        if not self._in_scope(request, object_id):
+            raise Http404
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if not self._in_scope(request, object_id):
+            raise Http404
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self._in_scope(request, object_id):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    @admin.display(description="Headings")
+    def headings_shown(self, mapping):
+        text = " | ".join(h or "(blank)" for h in mapping.headings)
+        return text if len(text) <= 100 else text[:99] + "…"
+
+    @admin.display(description="Columns")
+    def columns(self, mapping):
+        fields = list(mapping.fields) + [""] * len(mapping.headings)
+        return format_html_join(
+            "",
+            "<p>{} → {}</p>",
+            (
+                (heading or "(no heading)", FIELD_LABELS.get(field, field) or "not imported")
+                for heading, field in zip(mapping.headings, fields, strict=False)
+            ),
+        )
+
+
 # -- reports saved as issued -----------------------------------------------------------
 
 from improvement.models import SavedReport  # noqa: E402 - kept beside its admin

@@ -33,7 +33,16 @@ from improvement.models import (
 from improvement.periods import generate_periods
 from improvement.references import numbered_reference
 from improvement.status import Status
-from metrics.models import DataPoint, Measure, Target
+from metrics.models import DataPoint, Direction, Measure, Target
+from metrics.wording import (
+    NUMBER,
+    FigureNotUnderstood,
+    TargetNotUnderstood,
+    TargetWords,
+    is_ratio,
+    read_figure,
+    read_target,
+)
 
 PLAN_FIELDS = {
     "slug",
@@ -92,7 +101,7 @@ MEASURE_FIELDS = {
     "objectives", "actions", "targets", "data",
 }  # fmt: skip
 TARGET_FIELDS = {"kind", "value", "value_high", "due_date", "set_on", "reason"}
-DATA_FIELDS = {"period_end", "value", "text", "note"}
+DATA_FIELDS = {"period_end", "reported_in", "value", "text", "note"}
 AREA_FIELDS = {"description", "timescale", "due_date"}
 KEY_FIELDS = {"label", "description", "phrase"}
 
@@ -263,7 +272,7 @@ class _Loader:
             name=self.text(doc.get("name")),
             description=self.text(doc.get("description")),
             unit=doc.get("unit") or "",
-            direction=doc.get("direction") or "higher",
+            direction=_direction(doc.get("direction")),
             baseline_value=self.decimal(baseline.get("value"), f"{path}.baseline.value"),
             baseline_date=baseline.get("date"),
             amber_tolerance=self.decimal(doc.get("tolerance"), f"{path}.tolerance"),
@@ -293,12 +302,18 @@ class _Loader:
             target = self.mapping(target, tpath, TARGET_FIELDS)
             if target is None:
                 continue
+            words = self.target_words(target.get("value"), measure.unit, f"{tpath}.value")
+            if words is None:
+                continue
             row = Target(
                 measure=measure,
                 kind=target.get("kind") or "final",
-                value=self.decimal(target.get("value"), f"{tpath}.value"),
+                value=words.value,
+                written=words.written,
+                change_by=words.change_by,
+                change=words.change,
                 value_high=self.decimal(target.get("value_high"), f"{tpath}.value_high"),
-                due_date=target.get("due_date"),
+                due_date=target.get("due_date"),  # not given: the plan gives no date
                 reason=self.text(target.get("reason")),
             )
             row.set_on = target.get("set_on")  # not given: in force from the start
@@ -307,16 +322,58 @@ class _Loader:
             dpath = f"{path}.data[{i}]"
             point = self.mapping(point, dpath, DATA_FIELDS)
             if point is not None:
-                self.save(
-                    DataPoint(
-                        measure=measure,
-                        period_end=point.get("period_end"),
-                        value=self.decimal(point.get("value"), f"{dpath}.value"),
-                        text=self.text(point.get("text")),
-                        note=self.text(point.get("note")),
-                    ),
-                    dpath,
-                )
+                self.figure(measure, point, dpath)
+
+    def target_words(self, value: Any, unit: str, path: str) -> TargetWords | None:
+        """A target's value: a number, or words as the plan writes them ("10% increase",
+        "halve", "7:10", "all staff", text in quotes: `metrics.wording.read_target`)."""
+        if isinstance(value, str) and unit:
+            try:
+                return read_target(value, unit)
+            except TargetNotUnderstood as exc:
+                self.error(path, str(exc))
+                return None
+        number = self.decimal(value, path)
+        if value not in (None, "") and number is None:
+            return None
+        return TargetWords(NUMBER, value=number)
+
+    def figure(self, measure: Measure, point: dict, path: str) -> None:
+        """A reported figure, dated by its period (period_end) or, where the document
+        gives none, by the report that gave it (reported_in); a ratio as written."""
+        period_end, reported_in = point.get("period_end"), point.get("reported_in")
+        if (period_end is None) == (reported_in is None):
+            self.error(
+                path,
+                "the figure has two dates: keep period_end where it is known"
+                if period_end is not None
+                else "the figure has no date: give period_end (the date it is for) or "
+                "reported_in (the date of the report that gave it)",
+            )
+            return
+        value, written = point.get("value"), ""
+        if isinstance(value, str) and is_ratio(value):
+            try:
+                value, written = read_figure(value, measure.unit)
+            except FigureNotUnderstood as exc:
+                self.error(f"{path}.value", str(exc))
+                return
+        else:
+            value = self.decimal(value, f"{path}.value")
+        self.save(
+            DataPoint(
+                measure=measure,
+                period_end=period_end or reported_in,
+                dated=DataPoint.Dated.PERIOD
+                if period_end is not None
+                else DataPoint.Dated.REPORTED,
+                value=value,
+                written=written,
+                text=self.text(point.get("text")),
+                note=self.text(point.get("note")),
+            ),
+            path,
+        )
 
     def decimal(self, value: Any, path: str) -> Decimal | None:
         """A figure as a Decimal, read from its written form (never through a float)."""
@@ -452,6 +509,22 @@ def _written_references(doc: dict) -> set[str]:
         if isinstance(section, dict):
             objectives += list(section.get("objectives") or [])
     return {str(o["reference"]) for o in objectives if isinstance(o, dict) and o.get("reference")}
+
+
+def _direction(value: Any) -> Any:
+    """A measure's direction by its code or its words ("lower", "Lower is better",
+    "not stated"); left out: not stated, never a guess. Anything else is left for the
+    model's own check to refuse with the choices."""
+    if value is None or value == "":
+        return Direction.NONE.value
+    if isinstance(value, str):
+        wanted = " ".join(value.split()).casefold()
+        for code, label in Direction.choices:
+            if wanted in (code, label.casefold()):
+                return code
+        if wanted in ("not stated", "not given", "unstated"):
+            return Direction.NONE.value
+    return value
 
 
 def _delete_plan(plan: Plan) -> None:

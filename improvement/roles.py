@@ -39,13 +39,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMINISTRATOR: _codenames(
         ["add", "change", "delete", "view"], _ALL_MODELS + _MEASURE_MODELS + _WORKFORCE_MODELS
     )
-    + _codenames(["add", "change", "view"], ["user", "group"]),
+    + _codenames(["add", "change", "view"], ["user", "group"])
+    + _codenames(["change", "delete", "view"], ["savedcolumnmapping"]),
     PLAN_EDITOR: _codenames(["change", "view"], ["plan"])
     + _codenames(["add", "change", "delete", "view"], [*_PLAN_MODELS[1:], "reportingperiod"])
     + _codenames(["add", "view"], ["progressupdate", "areafordevelopment"])
     + _codenames(["add", "change", "delete", "view"], _MEASURE_MODELS)
     + _codenames(["view"], ["signoff", "evidencefile", "user"])
-    + _codenames(["view"], _WORKFORCE_MODELS),
+    + _codenames(["view"], _WORKFORCE_MODELS)
+    # The column mappings a document import saved for their plans (made by importing).
+    + _codenames(["change", "delete", "view"], ["savedcolumnmapping"]),
     ACTION_OWNER: _codenames(["view"], _ALL_MODELS + _MEASURE_MODELS + _WORKFORCE_MODELS),
     VIEWER: _codenames(["view"], _ALL_MODELS + _MEASURE_MODELS + _WORKFORCE_MODELS),
     CLERK: _codenames(["view"], _ALL_MODELS + _MEASURE_MODELS + _WORKFORCE_MODELS),

@@ -96,7 +96,9 @@ class TargetInline(admin.TabularInline):
 class DataPointInline(PeopleByName, admin.TabularInline):
     model = DataPoint
     extra = 0
-    fields = ["period_end", "dated", "value", "text", "note", "source", "entered_by_name"]
+    fields = [
+        "period_end", "dated", "value", "written", "text", "note", "source", "entered_by_name"
+    ]  # fmt: skip
     readonly_fields = ["source", "entered_by_name"]
     ordering = ["-period_end"]
 

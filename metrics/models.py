@@ -22,6 +22,7 @@ from improvement.models.versioned import Versioned
 from improvement.text_limits import LONG_TEXT, text_validators
 from metrics.status import apply_change
 from metrics.units import Unit, format_value, tolerance_problem, value_problem
+from metrics.wording import FigureNotUnderstood, read_figure
 
 #: Why a measure fed by the workforce returns takes no value typed in by hand.
 FED_BY_RETURNS = (
@@ -372,6 +373,20 @@ class DataPoint(models.Model):
         db_default=Dated.PERIOD,
     )
     value = models.DecimalField(**VALUE)
+    # roundtrip (issue 15, item 4): a figure the document writes as a ratio ("7:10"),
+    # shown as written; its value (0.7) is what it is judged by.
+    written = models.CharField(
+        "as written",
+        max_length=40,
+        blank=True,
+        # Also in the database, so rows written by older migrations' data steps (with
+        # the models as they were) are written as plain numbers.
+        default="",
+        db_default="",
+        validators=text_validators(),
+        help_text="A ratio measure's figure as the document writes it (7:10), shown in "
+        "its place. Blank: the value is shown in its unit.",
+    )
     text = models.TextField(
         blank=True,
         help_text="For qualitative measures.",
@@ -431,6 +446,18 @@ class DataPoint(models.Model):
         problem = value_problem(self.value, measure.unit)
         if problem:
             raise ValidationError({"value": problem})
+        if self.written:
+            try:
+                value, _ = read_figure(self.written, measure.unit)
+            except FigureNotUnderstood as exc:
+                raise ValidationError({"written": str(exc)}) from None
+            if value != self.value:
+                raise ValidationError(
+                    {
+                        "written": f"“{self.written}” is {value.normalize():f}, not the value "
+                        f"{self.value.normalize():f}: correct one of them, or empty this."
+                    }
+                )
 
 
 def _measure_of(row: Target | DataPoint) -> Measure | None:

@@ -108,6 +108,7 @@ class Point:
     period_end: date
     value: Decimal
     reported: bool = False  # dated by the report that gave it, not by its period
+    written: str = ""  # as the document writes it (a ratio, 7:10): shown in its place
 
 
 @dataclass(frozen=True)
@@ -350,7 +351,7 @@ def assess(
     if aim is None:
         return Assessment(None, "No target to judge against.", **common)
 
-    shown = format_value(latest.value, unit)
+    shown = latest.written or format_value(latest.value, unit)
     if aim.value is None:
         if target.change_by:
             return Assessment(

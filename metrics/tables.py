@@ -9,8 +9,8 @@ from improvement.paging import BoundedPaging
 from improvement.status import SEVERITY
 from metrics.charts import sparkline
 from metrics.templatetags.measures import measure_status
-from metrics.units import format_change, format_value
-from metrics.wording import due_words, figure_date_words, target_value_words
+from metrics.units import format_change
+from metrics.wording import due_words, figure_date_words, figure_words, target_value_words
 
 ARROWS = {"better": "↑", "worse": "↓", "same": "→", "up": "↑", "down": "↓"}
 
@@ -57,7 +57,7 @@ class MeasureTable(BoundedPaging, tables.Table):
             return "No data"
         return format_html(
             '{}<br><span class="govuk-body-s">{}</span>',
-            format_value(latest.value, record.measure.unit),
+            figure_words(latest, record.measure.unit),
             figure_date_words(latest.period_end, latest.reported, short=True),
         )
 

@@ -14,6 +14,9 @@ A target is one of three kinds (`read_target`):
                   could be either); it becomes a number once there is a baseline
     text          anything in quotes, "'a robust system in place'": shown, never judged
 
+A reported figure is a number, or in a ratio measure a ratio as written ("7:10",
+`read_figure`): its value is 0.7 and it is shown as 7:10 (`figure_words`).
+
 Anything else is refused with the forms it could take, never guessed. The words are
 kept (`written`) and shown wherever the target is; the number (or the change) is what
 `metrics.status` judges a value by.
@@ -171,6 +174,49 @@ def _unit_label(unit: str) -> str:
     return Unit(unit).label if unit in Unit.values else unit
 
 
+def is_ratio(text: str) -> bool:
+    """Whether the words are a ratio: "7:10", "1 : 18"."""
+    return bool(re.fullmatch(rf"{_NUMBER}\s*:\s*{_NUMBER}", _squash(text)))
+
+
+def ratio_value(text: str) -> Decimal:
+    """7:10 as 0.7, to the precision values are stored in; ValueError for "7:0"."""
+    left, right = (_number(part.strip()) for part in _squash(text).split(":"))
+    if right == 0:
+        raise ValueError("a ratio cannot be to 0")
+    return (left / right).quantize(_PLACES)
+
+
+class FigureNotUnderstood(ValueError):
+    """A reported figure's words that are not a figure of its measure's unit."""
+
+
+def read_figure(text: str, unit: str) -> tuple[Decimal, str]:
+    """A reported figure written in words, for a measure in `unit`: (its value, the
+    words to show in its place). Only a ratio is read ("7:10" in a Ratio measure, shown
+    as 7:10); a plain number needs no words. Raises `FigureNotUnderstood`."""
+    text = _squash(text)
+    if is_ratio(text):
+        if unit != Unit.RATIO:
+            raise FigureNotUnderstood(
+                f"“{text}” is a ratio, but the measure's unit is {_unit_label(unit)}: "
+                "change the unit to Ratio, or write the figure as a number."
+            )
+        try:
+            return ratio_value(text), text
+        except ValueError:
+            raise FigureNotUnderstood(f"“{text}”: a ratio cannot be to 0.") from None
+    what = "a number or a ratio (7:10)" if unit == Unit.RATIO else "a number"
+    raise FigureNotUnderstood(f"“{text}” is not {what}.")
+
+
+def figure_words(point, unit: str) -> str:
+    """A figure as shown: as written where it was written (7:10), else in its unit.
+    `point` is a `DataPoint` or a `metrics.status.Point`."""
+    written = getattr(point, "written", "") or ""
+    return written or format_value(point.value, unit)
+
+
 def read_target(text: str, unit: str) -> TargetWords:
     """A target from its words, for a measure in `unit`; raises `TargetNotUnderstood`."""
     text = _squash(text)
@@ -186,17 +232,17 @@ def read_target(text: str, unit: str) -> TargetWords:
     number = _bare_number(text, unit)
     if number is not None:
         return TargetWords(NUMBER, "", value=number)
-    if re.fullmatch(rf"{_NUMBER}\s*:\s*{_NUMBER}", text):
+    if is_ratio(text):
         if unit != Unit.RATIO:
             raise TargetNotUnderstood(
                 f"Target “{text}” is a ratio, but the measure's unit is "
                 f"{_unit_label(unit)}: change the unit to "
                 f"Ratio, or {NOT_UNDERSTOOD_FIX}."
             )
-        left, right = (_number(part.strip()) for part in text.split(":"))
-        if right == 0:
-            raise TargetNotUnderstood(f"Target “{text}”: a ratio cannot be to 0.")
-        return TargetWords(NUMBER, text, value=(left / right).quantize(_PLACES))
+        try:
+            return TargetWords(NUMBER, text, value=ratio_value(text))
+        except ValueError:
+            raise TargetNotUnderstood(f"Target “{text}”: a ratio cannot be to 0.") from None
     change = _change(text, unit)
     if change is not None:
         return change

@@ -85,7 +85,8 @@ class SavedColumnMapping(models.Model):
     shape = models.CharField(max_length=40, validators=text_validators())
     headings = models.JSONField(default=list)  # the heading row as written, to show
     fields = models.JSONField(default=list)  # each column's field ("" not imported)
-    statuses = models.JSONField(default=dict)  # a label, normalised -> standard status
+    # a label, normalised -> standard status (none: the table gives no status)
+    statuses = models.JSONField(default=dict, blank=True)
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -72,7 +72,7 @@ from metrics.models import Direction
 from metrics.selectors import MeasureState, measure_states
 from metrics.status import UNDATED, Point, TargetRow, targets_known_at
 from metrics.units import Unit, format_change, format_value
-from metrics.wording import due_words, target_value_words
+from metrics.wording import due_words, figure_words, target_value_words
 
 # How the summary paragraph names each kind of plan.
 KIND_NOUNS = {
@@ -795,7 +795,7 @@ def _measure(state: MeasureState, labels: dict, as_at: date) -> ReportMeasure:
         if measure.baseline_value is not None
         else "",
         latest_value=(
-            format_value(a.latest.value, unit)
+            figure_words(a.latest, unit)  # as written where it was (a ratio, 7:10)
             if a.latest
             else ("Qualitative" if measure.is_text else "No data")
         ),

@@ -66,6 +66,14 @@ def unit_value(value, unit):
 
 
 @register.filter
+def figure_value(point, unit):
+    """A reported figure as shown: as the document writes it (7:10), else in its unit."""
+    from metrics.wording import figure_words
+
+    return figure_words(point, unit)
+
+
+@register.filter
 def unit_change(value, unit):
     from metrics.units import format_change
 

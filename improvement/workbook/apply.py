@@ -124,6 +124,15 @@ class Writes:
                     plan._change_reason = self.reason
                     plan.save()
                 continue
+            if not hasattr(model, "history"):
+                # A model with no history of its own (a saved column mapping): saved as is.
+                for generation in _generations(created):
+                    model._default_manager.bulk_create(generation, batch_size=BATCH)
+                fields = self._changed_fields(model, changed)
+                if changed and fields:
+                    model._default_manager.bulk_update(changed, fields, batch_size=BATCH)
+                self._set_relations(model)
+                continue
             history_m2m = list(getattr(model.history.model, "_history_m2m_fields", []))
             for generation in _generations(created):
                 for instance in generation:

@@ -56,6 +56,7 @@ STATUS = "status"
 USER = "user"
 USERS = "users"
 REFERENCES = "references"
+FIGURE = "figure"  # a number, or in a Ratio measure a ratio as written (7:10)
 
 FORMATS = {
     TEXT: "Text, as written.",
@@ -74,6 +75,9 @@ FORMATS = {
     USER: "The user name someone signs in to the tracker with; they must already exist.",
     USERS: "User names separated by commas; each must already exist.",
     REFERENCES: "References separated by commas: 1, 2.",
+    FIGURE: "A number without its unit: 14 for 14%, 41000 for £41,000. In a Ratio "
+    "measure it may be the ratio as the document writes it (7:10), which is shown as "
+    "written. Never a formula.",
 }
 
 MONTH_YEAR_NOTE = (
@@ -755,9 +759,71 @@ DATA = Sheet(
             "Period end, not both.",
             "",
         ),
-        Column("Value", NUMBER, False, "The figure (numeric measures).", "9", "value"),
+        # roundtrip (issue 15, item 4): a ratio figure as written ("7:10").
+        Column(
+            "Value",
+            FIGURE,
+            False,
+            "The figure (numeric measures). In a Text measure, words here are taken as "
+            "what was found where the Text is blank.",
+            "9",
+            "value",
+        ),
         Column("Text", TEXT, False, "What was found (text measures).", "", "text"),
         Column("Note", TEXT, False, "A note on the figure.", "", "note"),
+    ),
+)
+
+# roundtrip (issue 15, item 7): the column mappings a document import saved for the
+# plan, so that they travel with it. One row per column of a council's table (a
+# blank heading is a column too); the rows of one table shape share a Mapping label.
+# The field names are `workbook.mapping.FIELDS` (which imports this module, so they
+# are written out here; tests/workbook/test_round_trip_everything.py keeps them equal).
+MAPPED_FIELDS = (
+    "Reference, Action (title), Objective, Section, Benefit, Steps, Responsible, "
+    "Timescale, Due date, Status, Progress, Success measures, Evidence"
+)
+
+COLUMN_MAPPINGS = Sheet(
+    "Column mappings",
+    "one row per column of a council's own table whose mapping a document import "
+    "saved, in the table's order; the rows of one table share a Mapping label. The next "
+    "Word document or tracker of the same shape (the same heading row) for this plan, "
+    "or another plan of the same council, is mapped the same way",
+    (
+        Column(
+            "Mapping",
+            TEXT,
+            True,
+            "A label shared by the rows of one table's heading row (1, 2 …); unique for "
+            "each heading row.",
+            "1",
+        ),
+        Column(
+            "Heading",
+            TEXT,
+            False,
+            "The column's heading, as written in the council's table. Blank: a column "
+            "with no heading.",
+            "Improvement Key Activity",
+        ),
+        Column(
+            "Field",
+            TEXT,
+            False,
+            "What the column goes to. Blank: the column is not imported.",
+            "Action (title)",
+            format_note=f"One of: {MAPPED_FIELDS}.",
+        ),
+        Column(
+            "Status labels",
+            LINES,
+            False,
+            "Status words the table uses and the standard status each means, one a "
+            "line as “label = standard status”; on any row of the mapping (exports put "
+            "them on its first).",
+            "Achieved = Complete",
+        ),
     ),
 )
 
@@ -773,6 +839,7 @@ SHEETS: tuple[Sheet, ...] = (
     MEASURES,
     TARGETS,
     DATA,
+    COLUMN_MAPPINGS,
 )
 README = "Read me"
 # A hidden sheet of the values the drop-down lists offer (the plan's status labels,

@@ -16,14 +16,26 @@ from decimal import Decimal
 from improvement.workbook.objects import same_objects
 from improvement.workbook.readers.workbook import INVALID, SheetRows
 from improvement.workbook.results import KEEP, NEVER_DELETED
-from improvement.workbook.values import CellProblem, read_number, read_text, show
+from improvement.workbook.values import CellProblem, FigureText, read_number, read_text, show
 from metrics.models import DataPoint, Measure, Target
 from metrics.units import value_problem
-from metrics.wording import NUMBER, TargetNotUnderstood, TargetWords, read_target, words_out
+from metrics.wording import (
+    NUMBER,
+    FigureNotUnderstood,
+    TargetNotUnderstood,
+    TargetWords,
+    read_figure,
+    read_target,
+    words_out,
+)
 
 TARGET_FIX = (
     "Write the target as a number (80), a change from the baseline (“10% increase”, "
     '“halve”, “+5 percentage points”), or text in quotes (“"all staff"”).'
+)
+FIGURE_FIX = (
+    "Write the figure as a number without its unit (14 for 14%); in a Ratio measure it "
+    "may be a ratio, as 7:10."
 )
 DATE_FIX = (
     "Give the Period end (the date the figure is for) or, where the document gives none, "
@@ -330,6 +342,31 @@ class MeasureSheets:
                 if problem:
                     self.problem(rows.title, number, columns[name], problem, "Correct the value.")
 
+    def _figure_words(self, rows: SheetRows, row, measure: Measure, values: dict) -> str | None:
+        """A figure's Value written in words, read for its measure: a ratio (7:10) in a
+        Ratio measure becomes its value, kept as written; words in a Text measure are what
+        was found, where the Text is blank. Returns the words to keep ("" for a plain
+        number), or None where the Value is left out or has a problem."""
+        figure = values.get("Value")
+        if "Value" not in values or figure is INVALID:
+            return None
+        if not isinstance(figure, FigureText):
+            return ""
+        if measure.is_text and not values.get("Text"):
+            values["Value"], values["Text"] = None, str(figure)
+            return ""
+        try:
+            values["Value"], written = read_figure(figure, measure.unit)
+            return written
+        except FigureNotUnderstood as exc:
+            message, fix = str(exc), FIGURE_FIX
+        if measure.is_text:
+            message = f"“{figure}” is given as the Value and there is Text too."
+            fix = "Keep what was found in the Text column, and empty the Value."
+        self.problem(rows.title, row.number, "Value", message, fix)
+        values["Value"] = INVALID
+        return None
+
     def _data(self, rows: SheetRows) -> None:
         first: dict[tuple, int] = {}
         for row in rows.rows:
@@ -385,6 +422,13 @@ class MeasureSheets:
                 now = "reported in" if dated == DataPoint.Dated.REPORTED else "period end"
                 changes.append(f"its date {show(period_end)} from {was} to {now}")
                 point.dated = dated
+            written = self._figure_words(rows, row, measure, values)
+            if written is not None and point.written != written:
+                if not created:
+                    changes.append(
+                        f"value as written from {show(point.written)} to {show(written)}"
+                    )
+                point.written = written
             self._fill(point, rows, row.number, values, changes)
             if measure.unit == "text":
                 if point.value is not None:
@@ -403,7 +447,9 @@ class MeasureSheets:
                 self.problem(rows.title, row.number, "Value", "Enter a value.", "Fill in Value.")
             else:
                 self._check_values(rows, row.number, measure, point, ("value",))
-            if created or changes:
+            if (created or changes) and values.get("Value") is not INVALID:
+                # (an unreadable Value already has its problem; the figure is not checked
+                # again for want of one)
                 self._check(point, rows.title, self._where(rows, row.number))
                 self._save(point)
             when = ("reported " if dated == DataPoint.Dated.REPORTED else "for ") + show(period_end)

@@ -58,6 +58,7 @@ from improvement.references import numbered_reference
 from improvement.status import DISPLAY_ORDER, Status, status_match_key
 from improvement.workbook import format as fmt
 from improvement.workbook.apply import Writes
+from improvement.workbook.column_mappings import ColumnMappingSheet
 from improvement.workbook.measures import MeasureSheets
 from improvement.workbook.objects import holds, model_field, same
 from improvement.workbook.readers.workbook import INVALID, ReadWorkbook, Row, SheetRows
@@ -79,6 +80,7 @@ from improvement.workbook.values import (
     lines_out,
     read_choice,
     read_date,
+    read_figure_cell,
     read_lines,
     read_list,
     read_number,
@@ -103,7 +105,7 @@ def can_create_plans(user) -> bool:
     return is_administrator(user) or is_plan_editor(user)
 
 
-class Planner(MeasureSheets, UpdateSheets):
+class Planner(MeasureSheets, UpdateSheets, ColumnMappingSheet):
     """Works out (`run`) and saves (`apply`) the import of one read workbook; its
     sheets of measures and of updates are in `measures.py` and `updates.py`."""
 
@@ -203,6 +205,8 @@ class Planner(MeasureSheets, UpdateSheets):
                 return read_date(raw, month_year=rows.month_year(column.name))
             case fmt.NUMBER:
                 return read_number(raw)
+            case fmt.FIGURE:
+                return read_figure_cell(raw)
             case fmt.WHOLE:
                 return read_whole(raw)
             case fmt.YES_NO:
@@ -374,6 +378,7 @@ class Planner(MeasureSheets, UpdateSheets):
             (fmt.TARGETS.name, self._targets),
             (fmt.DATA.name, self._data),
             (fmt.UPDATES.name, self._updates),
+            (fmt.COLUMN_MAPPINGS.name, self._column_mappings),
         ]:
             rows = self.read.sheets.get(name)
             if rows is not None and rows.complete:

@@ -22,6 +22,7 @@ from improvement.models import (
     Section,
     StatusKeyEntry,
 )
+from improvement.models.imports import SavedColumnMapping
 from improvement.workbook.apply import remember
 from metrics.models import DataPoint, Measure, Target
 
@@ -40,6 +41,7 @@ class Stored:
     measures: list[Measure] = field(default_factory=list)
     targets: dict[tuple, list[Target]] = field(default_factory=lambda: defaultdict(list))
     data: dict[tuple, DataPoint] = field(default_factory=dict)
+    mappings: dict[str, SavedColumnMapping] = field(default_factory=dict)  # by shape
 
     @classmethod
     def load(cls, plan: Plan | None, *, lock: bool = False) -> Stored:
@@ -110,6 +112,9 @@ class Stored:
         for point in rows(DataPoint.objects.filter(measure__plan=plan)):
             point.measure = measures[point.measure_id]
             stored.data[(point.measure_id, point.period_end)] = point
+        for mapping in rows(SavedColumnMapping.objects.filter(plan=plan).order_by("id")):
+            mapping.plan = plan
+            stored.mappings[mapping.shape] = mapping
         return stored
 
 

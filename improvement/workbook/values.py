@@ -40,6 +40,21 @@ class CellProblem(Exception):
         super().__init__(message)
 
 
+class FigureText(str):
+    """A figure's cell holding words, not a number ("7:10"): what they mean depends on
+    the measure's unit, so the Data sheet's planner decides (`measures.MeasureSheets`)."""
+
+
+def read_figure_cell(value: object) -> Decimal | FigureText | None:
+    """A Data sheet Value: a number, or the words as written (`FigureText`)."""
+    try:
+        return read_number(value)
+    except CellProblem:
+        if isinstance(value, str) and not isinstance(value, PercentCell):
+            return FigureText(" ".join(read_text(value).split()))
+        raise
+
+
 class PercentCell(float):
     """A number from a cell formatted as a percentage: Excel shows 14% and holds 0.14."""
 

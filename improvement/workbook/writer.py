@@ -44,8 +44,10 @@ from improvement.models import (
     ProgressUpdate,
     Section,
 )
+from improvement.models.imports import SavedColumnMapping
 from improvement.status import Status, status_match_key
 from improvement.workbook import format as fmt
+from improvement.workbook.mapping import FIELD_LABELS, shape_of
 from improvement.workbook.measures import figure_dates, target_cell, target_sort_key
 from improvement.workbook.values import (
     CELL_LIMIT,
@@ -276,10 +278,39 @@ def plan_sheets(plan: Plan) -> Sheets:
             for t in targets
         ],
         "Data": [
-            [measure_key[p.measure_id], *figure_dates(p), p.value, p.text, p.note] for p in points
+            [measure_key[p.measure_id], *figure_dates(p), p.written or p.value, p.text, p.note]
+            for p in points
         ],
+        "Column mappings": column_mapping_rows(plan),
     }
     return _with_readme(sheets)
+
+
+def column_mapping_rows(plan: Plan) -> Rows:
+    """The plan's saved column mappings, one row per column, each mapping numbered in
+    the order of its heading row (not of when it was saved, so an export imported and
+    exported again gives the same rows); its status labels on its first row."""
+    mappings = sorted(
+        SavedColumnMapping.objects.filter(plan=plan), key=lambda m: (shape_of(m.headings), m.shape)
+    )
+    rows: Rows = []
+    for number, mapping in enumerate((m for m in mappings if m.headings), start=1):
+        statuses = "\n".join(
+            f"{label} = {Status(status).label}"
+            for label, status in sorted((mapping.statuses or {}).items())
+            if status in Status.values
+        )
+        fields = list(mapping.fields) + [""] * (len(mapping.headings) - len(mapping.fields))
+        for index, (heading, field) in enumerate(zip(mapping.headings, fields, strict=False)):
+            rows.append(
+                [
+                    str(number),
+                    heading or None,
+                    FIELD_LABELS.get(field, field) or None,
+                    (statuses or None) if index == 0 else None,
+                ]
+            )
+    return rows
 
 
 def _headings(sheet: fmt.Sheet) -> list[str]:
@@ -543,7 +574,7 @@ def _check_lengths(sheets: Sheets, text_of) -> None:
                     raise CellTooLong(name, number, column, len(text), names)
 
 
-TEXT_COLUMNS = {"Reference", "Objective", "Action", "Update ref", "Measure", "Field"}
+TEXT_COLUMNS = {"Reference", "Objective", "Action", "Update ref", "Measure", "Field", "Mapping"}
 WIDE_COLUMNS = {
     "Description", "Progress", "Achievements", "Evidence", "Steps", "Success measures",
     "Note", "Benefit", "Text", "What it is", "Format", "Value", "Title",

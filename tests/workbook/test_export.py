@@ -52,7 +52,7 @@ def test_the_csv_files_come_as_a_zip_one_file_per_sheet(client, viewer):
         response = client.get(export_url(plan, format))
         assert response.status_code == 200 and response["Content-Type"] == "application/zip"
         names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
-        assert names[:3] == ["Read me.csv", "Plan.csv", "Status key.csv"] and len(names) == 12
+        assert names[:3] == ["Read me.csv", "Plan.csv", "Status key.csv"] and len(names) == 13
 
 
 def test_an_unknown_format_is_a_bad_request(client, viewer):

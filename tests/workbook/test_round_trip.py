@@ -115,7 +115,7 @@ def test_the_template_has_every_sheet_and_a_read_me_explaining_every_column():
     book = cells(to_xlsx(template_sheets()))
     assert list(book) == [
         "Read me", "Plan", "Status key", "Sections", "Objectives", "Actions", "Milestones",
-        "Updates", "Areas", "Measures", "Targets", "Data", "Lists",
+        "Updates", "Areas", "Measures", "Targets", "Data", "Column mappings", "Lists",
     ]  # fmt: skip
     readme = book["Read me"]
     table = readme[
