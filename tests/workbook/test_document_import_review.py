@@ -1,0 +1,81 @@
+"""Council documents this project had not seen, as a tester built them: an Excel tracker
+whose deadlines are real Excel dates, a CSV saved in Windows-1252 behind a byte-order
+mark, an Ofsted plan with one activity's reference merged down over its several actions,
+a RAG key the plan did not have, dates written as councils write them, a plan editor
+importing a document dated before today."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import docx
+import pytest
+from openpyxl import Workbook
+
+from improvement.models import Action
+from improvement.workbook.documents import document_import, read_document
+from improvement.workbook.mapping import Choices
+
+pytestmark = pytest.mark.django_db
+
+RAG = {"green": "on_track", "amber": "at_risk", "red": "off_track"}
+
+
+def run(data, name, *, confirm=True, user=None, **choices):
+    choices.setdefault("organisation", "Anytown Council")
+    return document_import(
+        data=data,
+        file_name=name,
+        choices=Choices(**choices),
+        user=user,
+        confirm=confirm,
+        check_permissions=user is not None,
+    )
+
+
+def _xlsx(rows) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _docx(headings, rows, *, before=()) -> bytes:
+    document = docx.Document()
+    for text in before:
+        document.add_paragraph(text)
+    table = document.add_table(rows=0, cols=len(headings))
+    for values in [headings, *rows]:
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_real_excel_date_early_in_a_month_is_that_date():
+    # 1 April 2025 as an Excel date, not text: nothing about it is ambiguous
+    data = _xlsx(
+        [
+            ["Ref", "Action", "Deadline"],
+            ["A1", "Launch the campaign", datetime.datetime(2025, 4, 1)],
+        ]
+    )
+    outcome = run(data, "tracker.xlsx")
+    assert outcome.result.saved, outcome.result.problems
+    assert Action.objects.get(reference="A1").due_date == datetime.date(2025, 4, 1)
+
+
+def test_a_windows_1252_csv_behind_a_byte_order_mark():
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(
+        [["Ref", "Action", "Comments"], ["1", "Café drop-in for care leavers", "£25k agreed"]]
+    )
+    data = b"\xef\xbb\xbf" + buffer.getvalue().encode("cp1252")
+    found = read_document(data, "tracker.csv")
+    assert found.tables[0].rows[0][1] == ["Ref", "Action", "Comments"]
+    assert found.tables[0].rows[1][1][1] == "Café drop-in for care leavers"
