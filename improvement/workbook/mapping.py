@@ -24,7 +24,7 @@ from datetime import date
 from django.utils.text import slugify
 
 from improvement.models import PlanKind
-from improvement.status import Status
+from improvement.status import SEVERITY, Status
 from improvement.workbook import format as fmt
 from improvement.workbook.readers.tables import FoundDocument, FoundTable
 from improvement.workbook.readers.workbook import ReadWorkbook, Row, SheetRows
@@ -744,8 +744,25 @@ class _Builder:
                     objective = self._objective(
                         self.found.title or "Actions", section, (table.where, number)
                     )
+                if objective.actions and _merged_down(layout, number, TITLE):
+                    self._more_of_action(layout, number, objective.actions[-1], values)
+                    continue
                 self._action(layout, number, objective, values)
         return self.objectives
+
+    def _more_of_action(self, layout, number, action: ActionDraft, values) -> None:
+        """A row under an action whose title cell is merged down over it: more of the
+        same action (another action required, its timescale and progress), joined to
+        it line by line; its status is the worse of the two."""
+        status, label, progress = self._status_and_progress(layout, number, values)
+        for key, text in values.items():
+            had = action.values.get(key, "")
+            if text and text not in had.split("\n"):
+                action.values[key] = f"{had}\n{text}" if had else text
+        if progress and progress not in action.progress.split("\n"):
+            action.progress = f"{action.progress}\n{progress}".strip()
+        if status and (not action.status or SEVERITY[status] > SEVERITY[action.status]):
+            action.status, action.label = status, label
 
     def _action(self, layout, number, objective: ObjectiveDraft, values) -> None:
         reference = values.get(REFERENCE, "").replace("\n", " ").strip()
@@ -769,6 +786,14 @@ class _Builder:
                 (layout.table.where, number),
             )
         )
+
+
+def _merged_down(layout: Layout, number: int, key: str) -> bool:
+    """Whether the row's cell for a field is merged down from the row above."""
+    merged = layout.table.merged_down.get(number)
+    return bool(merged) and any(
+        name == key and index in merged for index, name in enumerate(layout.fields)
+    )
 
 
 _LEAD = re.compile(r"^([^\W\d][\w ]{0,28}?)\s*(?::|\s[-–—]|[-–—]\s)")
@@ -961,8 +986,12 @@ def _layout_headings(layouts: list[Layout], where: str) -> dict[str, str]:
 
 
 def _date_in(timescale: str) -> date | None:
-    """A timescale that is a date and nothing else ("09/03", "March 2014")."""
-    try:
-        return read_date(timescale, month_year=True)
-    except CellProblem:
-        return None
+    """A timescale that is a date and nothing else ("09/03", "March 2014"); over several
+    lines (an action's milestones), the latest of them."""
+    dates = []
+    for line in timescale.split("\n"):
+        try:
+            dates.append(read_date(line, month_year=True))
+        except CellProblem:
+            continue
+    return max((d for d in dates if d), default=None)

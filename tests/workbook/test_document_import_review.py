@@ -14,7 +14,7 @@ import docx
 import pytest
 from openpyxl import Workbook
 
-from improvement.models import Action
+from improvement.models import Action, ProgressUpdate
 from improvement.workbook.documents import document_import, read_document
 from improvement.workbook.mapping import Choices
 
@@ -79,3 +79,51 @@ def test_a_windows_1252_csv_behind_a_byte_order_mark():
     found = read_document(data, "tracker.csv")
     assert found.tables[0].rows[0][1] == ["Ref", "Action", "Comments"]
     assert found.tables[0].rows[1][1][1] == "Café drop-in for care leavers"
+
+
+OFSTED_HEADINGS = [
+    "No",
+    "Improvement Key Activity",
+    "Benefit to the customer",
+    "Actions Required",
+    "Timescale Milestones",
+    "Progress",
+]
+
+
+def ofsted_plan() -> bytes:
+    """One activity (its number, title and benefit merged down) with two actions
+    required, each with its own timescale and progress; then an activity of one row."""
+    document = docx.Document()
+    document.add_paragraph("Priority 1: Strengthen the front door")
+    table = document.add_table(rows=0, cols=len(OFSTED_HEADINGS))
+    rows = [
+        OFSTED_HEADINGS,
+        ["1.1", "Review MASH thresholds", "Timely help", "Agree thresholds", "March 2025",
+         "Complete - signed off"],
+        ["", "", "", "Brief schools", "June 2025", "At risk: 34 of 60 schools briefed"],
+        ["1.2", "Faster contact decisions", "Decisions in 24 hours", "Daily tracking",
+         "May 2025", "On track"],
+    ]  # fmt: skip
+    for values in rows:
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = text
+    for column in (0, 1, 2):
+        table.cell(1, column).merge(table.cell(2, column))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_activity_merged_down_over_its_actions_required_is_one_action():
+    outcome = run(ofsted_plan(), "ofsted.docx", as_at=datetime.date(2025, 1, 31))
+    assert outcome.result.saved, outcome.result.problems
+    thresholds = Action.objects.get(reference="1.1")
+    assert thresholds.title == "Review MASH thresholds"
+    assert thresholds.steps == "Agree thresholds\nBrief schools"
+    assert thresholds.timescale == "March 2025\nJune 2025"
+    assert thresholds.due_date == datetime.date(2025, 6, 30)  # the later milestone
+    update = ProgressUpdate.objects.get(action=thresholds)
+    assert update.status == "at_risk"  # the worse of the two rows
+    assert update.narrative == "signed off\n34 of 60 schools briefed"
+    assert Action.objects.count() == 2
