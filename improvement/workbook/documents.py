@@ -24,6 +24,7 @@ from improvement.workbook.mapping import (
     Built,
     Choices,
     build,
+    labels_to_keep,
     normalise,
 )
 from improvement.workbook.readers.document import read_docx
@@ -129,11 +130,12 @@ def document_import(
         saved[mapping.shape] = list(mapping.fields)
         statuses.update(mapping.statuses or {})
     choices = replace(choices, statuses={**statuses, **choices.statuses})
+    words = key_words(visible)
     built = build(
         found,
         choices,
         saved=saved,
-        key_words=key_words(visible),
+        key_words=words,
         new_plan=stored is None,
         today=today or timezone.localdate(),
     )
@@ -145,6 +147,7 @@ def document_import(
         confirm=confirm,
         check_permissions=check_permissions,
         expected=expected,
+        add_labels=labels_to_keep(built.labels, words),
     )
     # The steps as the planner names them (sheet and row of the rows built) are what a
     # confirmation compares (`expected`); the person sees them in the document's words.

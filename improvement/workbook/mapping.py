@@ -905,6 +905,9 @@ def build(
         ["Update ref", "Objective", "Action", "As at", "Status", "Progress"]
         + (["Evidence"] if EVIDENCE in used else []),
     )
+    kept = set(labels_to_keep(builder.labels, key_words)) | {
+        label for label in builder.labels if normalise(label) in key_words
+    }
     for n, title in enumerate(builder.sections, start=2):
         sections.rows.append(Row(n, {"Title": title}))
         located.rows[(fmt.SECTIONS.name, n)] = (*builder.section_where[title], {})
@@ -945,7 +948,9 @@ def build(
                             "Objective": objective.reference,
                             "Action": action.reference,
                             "As at": builder.as_at,
-                            "Status": action.status or None,
+                            # as written where the plan's key has (or gains) it
+                            "Status": (action.label if action.label in kept else action.status)
+                            or None,
                             "Progress": action.progress or None,
                             "Evidence": action.values.get(EVIDENCE) or None,
                         },
@@ -959,6 +964,23 @@ def build(
     return Built(
         read, layouts, objectives, builder.sections, builder.labels, builder.as_at, located
     )
+
+
+def labels_to_keep(labels: dict[str, str], key_words: dict[str, str]) -> dict[str, str]:
+    """The labels written in the document and placed (label -> standard status) that the
+    plan's key lacks and that are not a standard status's own word: the import adds them
+    to the key, so the plan shows "Green" where the document says Green."""
+    standard = {normalise(s.label) for s in Status} | {
+        normalise(s.value).replace("_", " ") for s in Status
+    }
+    kept: dict[str, str] = {}
+    seen: set[str] = set()
+    for label, status in labels.items():
+        word = normalise(label)
+        if status and word not in key_words and word not in standard and word not in seen:
+            kept[label] = status
+            seen.add(word)
+    return kept
 
 
 def _layout_headings(layouts: list[Layout], where: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ import docx
 import pytest
 from openpyxl import Workbook
 
-from improvement.models import Action, ProgressUpdate
+from improvement.models import Action, Plan, ProgressUpdate, StatusKeyEntry
 from improvement.workbook.documents import document_import, read_document
 from improvement.workbook.mapping import Choices
 
@@ -127,3 +127,33 @@ def test_an_activity_merged_down_over_its_actions_required_is_one_action():
     assert update.status == "at_risk"  # the worse of the two rows
     assert update.narrative == "signed off\n34 of 60 schools briefed"
     assert Action.objects.count() == 2
+
+
+WHAT_HEADINGS = ["What", "Who", "How", "When", "Success measures", "Current status"]
+
+
+def test_the_documents_own_labels_become_the_new_plans_key_and_are_shown_as_written():
+    data = _docx(
+        WHAT_HEADINGS,
+        [
+            ["Children seen every 10 days", "Head of Service", "Clinic", "Ongoing", "", "Green"],
+            ["Reduce agency staff", "HR", "Campaign", "March 2025", "", "Red: two failed"],
+            ["ASYE programme", "PSW", "", "Sept 2024", "", "Complete"],
+        ],
+    )
+    as_at = datetime.date(2025, 1, 31)
+    outcome = run(data, "plan.docx", statuses=RAG, as_at=as_at)
+    assert outcome.result.saved, outcome.result.problems
+    plan = Plan.objects.get()
+    key = StatusKeyEntry.objects.filter(plan=plan)
+    assert sorted(key.values_list("label", "status")) == [
+        ("Green", "on_track"),
+        ("Red", "off_track"),
+    ]  # Amber is not written in the document; Complete is a standard word
+    written = dict(ProgressUpdate.objects.values_list("action__title", "status_label"))
+    assert written["Children seen every 10 days"] == "Green"
+    assert written["Reduce agency staff"] == "Red"
+    # the same document again: nothing to add, nothing to change
+    again = run(data, "plan.docx", plan_slug=plan.slug, as_at=as_at, confirm=False)
+    changing = [s for s in again.result.steps if s.kind not in ("unchanged", "keep")]
+    assert not again.result.problems and not changing, changing
