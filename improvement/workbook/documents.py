@@ -19,6 +19,7 @@ from django.utils import timezone
 from improvement.models import Plan, StatusKeyEntry
 from improvement.models.imports import SavedColumnMapping
 from improvement.permissions import can_edit_plan
+from improvement.workbook import format as fmt
 from improvement.workbook.mapping import (
     PLAN_DETAILS,
     Built,
@@ -152,7 +153,7 @@ def document_import(
     # The steps as the planner names them (sheet and row of the rows built) are what a
     # confirmation compares (`expected`); the person sees them in the document's words.
     raw_steps = result.steps
-    result.problems = _located_problems(built, result.problems)
+    result.problems = _located_problems(built, result.problems, choices.for_command)
     result.steps = [built.located.step(s) for s in result.steps]
     result.changed_since = [built.located.difference(d) for d in result.changed_since]
     if result.saved:
@@ -199,10 +200,49 @@ def _order(problem: Problem) -> tuple:
     return (2, int(numbers[0]) if numbers else 0, problem.row or 0)
 
 
-def _located_problems(built: Built, problems: list[Problem]) -> list[Problem]:
-    """The planner's problems in the document's words, one per cell, in document order."""
+PROGRESS_DATE = "Date of the progress it records"
+
+
+def _progress_date_problem(built: Built, problem: Problem, for_command: bool) -> Problem:
+    """A problem with an update's date, which in a document is the one date of all its
+    progress (the date given, else the one it states): said once, of that date."""
+    shown = f"{built.as_at:%d/%m/%Y}"
+    if "administrator" in problem.fix:
+        fix = (
+            "Give today's date with --as-at, or import it as an administrator."
+            if for_command
+            else f"Enter today's date under “{PROGRESS_DATE}”, or ask an administrator "
+            "to import the document (they may record its progress at its own date)."
+        )
+    else:
+        fix = (
+            "Give the right date with --as-at YYYY-MM-DD."
+            if for_command
+            else f"Correct the date under “{PROGRESS_DATE}”."
+        )
+    return Problem(
+        PLAN_DETAILS,
+        None,
+        "--as-at" if for_command else PROGRESS_DATE,
+        f"The progress in this document is dated {shown}. {problem.message}",
+        fix,
+    )
+
+
+def _located_problems(
+    built: Built, problems: list[Problem], for_command: bool = False
+) -> list[Problem]:
+    """The planner's problems in the document's words, one per cell, in document order;
+    a problem with the progress's date once, of that date, not once an update."""
     seen, located = set(), []
     for problem in problems:
+        if problem.sheet == fmt.UPDATES.name and problem.column == "As at":
+            problem = _progress_date_problem(built, problem, for_command)
+            if (problem.sheet, problem.message) in seen:
+                continue
+            seen.add((problem.sheet, problem.message))
+            located.append(problem)
+            continue
         p = built.located.problem(problem)
         cell = (p.sheet, p.row, p.column)
         if p.column and cell in seen:

@@ -157,3 +157,19 @@ def test_the_documents_own_labels_become_the_new_plans_key_and_are_shown_as_writ
     again = run(data, "plan.docx", plan_slug=plan.slug, as_at=as_at, confirm=False)
     changing = [s for s in again.result.steps if s.kind not in ("unchanged", "keep")]
     assert not again.result.problems and not changing, changing
+
+
+def test_an_editor_told_once_that_the_documents_date_is_before_today(editor):
+    # the document states its date ("as at 31 January 2025"): every update is dated so
+    data = _docx(
+        ["Ref", "Action", "Progress"],
+        [["1", "Recruit", "On track - 3 of 8"], ["2", "Audit", "Complete"]],
+        before=["Improvement plan: progress as at 31 January 2025"],
+    )
+    outcome = run(data, "plan.docx", user=editor)
+    assert not outcome.result.saved and not Plan.objects.exists()
+    [problem] = outcome.result.problems  # one, not one an update
+    assert problem.sheet == "The plan" and problem.row is None
+    assert problem.column == "Date of the progress it records"
+    assert "31/01/2025" in problem.message
+    assert "today's date" in problem.fix and "As at blank" not in problem.fix
