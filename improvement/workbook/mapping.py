@@ -885,6 +885,8 @@ def build(
         + (["Success measures"] if any(o.measures for o in objectives) else []),
     )
     used = {f for layout in layouts if not layout.skipped for f in layout.fields}
+    if _due_dates(objectives):
+        used.add(TIMESCALE)
     action_columns = {
         REFERENCE: None,
         TITLE: "Title",
@@ -1008,12 +1010,78 @@ def _layout_headings(layouts: list[Layout], where: str) -> dict[str, str]:
 
 
 def _date_in(timescale: str) -> date | None:
-    """A timescale that is a date and nothing else ("09/03", "March 2014"); over several
-    lines (an action's milestones), the latest of them."""
-    dates = []
-    for line in timescale.split("\n"):
-        try:
-            dates.append(read_date(line, month_year=True))
-        except CellProblem:
-            continue
+    """A timescale that is a date and nothing else ("09/03", "March 2014", "Q3 2024/25");
+    over several lines (an action's milestones), the latest of them."""
+    dates = [council_date(line) for line in timescale.split("\n")]
     return max((d for d in dates if d), default=None)
+
+
+_BY = re.compile(
+    r"^(?:(?:to be )?(?:completed )?by|before|due)?\s*(?:the\s+)?(?:end\s+(?:of\s+)?)?", re.I
+)
+_QUARTER = re.compile(r"^q([1-4])\s*(?:of\s+)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})$", re.I)
+_FINANCIAL_YEAR = re.compile(r"^(?:fy\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})$", re.I)
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_MONTH_SHORT_YEAR = re.compile(r"^([a-z]+)\.?,?\s+'?(\d{2})$", re.I)
+QUARTER_ENDS = {1: (0, 6, 30), 2: (0, 9, 30), 3: (0, 12, 31), 4: (1, 3, 31)}
+
+
+def _financial_year(first: str, second: str) -> int | None:
+    """The first calendar year of a financial year written "2024/25" or "2024-2025"."""
+    start = int(first)
+    if int(second) % 100 != (start + 1) % 100:
+        return None
+    return start
+
+
+def council_date(text: str) -> date | None:
+    """A date as a UK council writes one in a plan, or None: day first ("01/04/2025" is
+    1 April), "1st April 2025", "By end of Sept 24", "March 2025", a financial year's
+    quarter ("Q3 2024/25" ends 31 December 2024) or the year itself ("2025/26" ends
+    31 March 2026). "Ongoing", "Monthly" and other words are not dates."""
+    import calendar
+
+    from improvement.workbook.values import MONTHS
+
+    line = _BY.sub("", " ".join(text.split()).rstrip(".")).strip()
+    line = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1", line, flags=re.I)
+    try:
+        if match := _QUARTER.match(line):
+            start = _financial_year(match[2], match[3])
+            if start is not None:
+                later, month, day = QUARTER_ENDS[int(match[1])]
+                return date(start + later, month, day)
+            return None
+        if match := _FINANCIAL_YEAR.match(line):
+            start = _financial_year(match[1], match[2])
+            return date(start + 1, 3, 31) if start is not None else None
+        if match := _DAY_FIRST.match(line):
+            return date(int(match[3]), int(match[2]), int(match[1]))
+        if (match := _MONTH_SHORT_YEAR.match(line)) and match[1].casefold() in MONTHS:
+            year, month = 2000 + int(match[2]), MONTHS[match[1].casefold()]
+            return date(year, month, calendar.monthrange(year, month)[1])
+        return read_date(line, month_year=True)
+    except (CellProblem, ValueError):
+        return None
+
+
+# A due date that looks like a date but is not one ("31/02/2025") stays a problem to
+# correct; words ("Ongoing", "Monthly") are the action's timescale as written.
+_DATE_SHAPED = re.compile(r"^\d{1,4}[/.-]\d{1,2}([/.-]\d{1,4})?$")
+
+
+def _due_dates(objectives: list[ObjectiveDraft]) -> bool:
+    """Each action's due date as a date where it is one; a due date written in words
+    becomes the timescale, where the action has none. Whether any did."""
+    moved = False
+    for objective in objectives:
+        for action in objective.actions:
+            text = action.values.get(DUE)
+            if not text or not isinstance(text, str):
+                continue
+            if (due := _date_in(text)) is not None:
+                action.values[DUE] = due
+            elif not action.values.get(TIMESCALE) and not _DATE_SHAPED.match(text.strip()):
+                action.values[TIMESCALE], action.values[DUE] = text, ""
+                moved = True
+    return moved

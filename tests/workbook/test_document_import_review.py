@@ -173,3 +173,34 @@ def test_an_editor_told_once_that_the_documents_date_is_before_today(editor):
     assert problem.column == "Date of the progress it records"
     assert "31/01/2025" in problem.message
     assert "today's date" in problem.fix and "As at blank" not in problem.fix
+
+
+@pytest.mark.parametrize(
+    "written, due",
+    [
+        ("01/04/2025", datetime.date(2025, 4, 1)),  # a UK document: day first
+        ("1st April 2025", datetime.date(2025, 4, 1)),
+        ("By end of Sept 24", datetime.date(2024, 9, 30)),
+        ("By end of March 2025", datetime.date(2025, 3, 31)),
+        ("end March 2025", datetime.date(2025, 3, 31)),
+        ("Q3 2024/25", datetime.date(2024, 12, 31)),  # the financial year's third quarter
+        ("Q4 2024/25", datetime.date(2025, 3, 31)),
+        ("Q1 2025-26", datetime.date(2025, 6, 30)),
+        ("2025/26", datetime.date(2026, 3, 31)),
+    ],
+)
+def test_dates_as_councils_write_them(written, due):
+    data = _docx(["Ref", "Action", "Target date"], [["1", "Recruit", written]])
+    outcome = run(data, "plan.docx")
+    assert outcome.result.saved, outcome.result.problems
+    assert Action.objects.get().due_date == due
+
+
+def test_a_due_date_column_saying_ongoing_keeps_it_as_the_timescale():
+    data = _docx(
+        ["Ref", "Action", "Deadline"], [["1", "Audit", "Ongoing"], ["2", "Recruit", "Monthly"]]
+    )
+    outcome = run(data, "plan.docx")
+    assert outcome.result.saved, outcome.result.problems
+    audit = Action.objects.get(reference="1")
+    assert audit.due_date is None and audit.timescale == "Ongoing"
