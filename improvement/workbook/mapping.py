@@ -705,6 +705,10 @@ class _Builder:
 
     def build(self) -> list[ObjectiveDraft]:
         section, objective = "", None
+        # The text before a table is its objective only once an action lands under it:
+        # a table that starts with its own objective row (merged across) leaves it out,
+        # so a line such as "Updated: 14th October 2024" is not an objective of none.
+        pending = None
         title = normalise(self.found.title)
         for layout in self.layouts:
             table = layout.table
@@ -717,7 +721,7 @@ class _Builder:
                     if above is not None and above.level is not None:
                         section = self._section(above.text, where)
                     if not layout.skipped:
-                        objective = self._objective(blocks[chosen].text, section, where)
+                        objective, pending = None, (blocks[chosen], where)
             if layout.skipped:
                 continue
             for number, cells in table.rows:
@@ -729,6 +733,8 @@ class _Builder:
                 if number in table.spanning or (
                     len(texts) == 1 and cells[0] and len(layout.headings) >= 3
                 ):
+                    section = self._unused(pending, section)
+                    pending = None
                     objective = self._objective(texts[0], section, (table.where, number))
                     continue
                 values = {
@@ -739,7 +745,12 @@ class _Builder:
                 if values.get(SECTION):
                     section = self._section(values[SECTION], (table.where, number))
                 if values.get(OBJECTIVE):
+                    section = self._unused(pending, section)
+                    pending = None
                     objective = self._objective(values[OBJECTIVE], section, (table.where, number))
+                if objective is None and pending is not None:
+                    block, where = pending
+                    objective, pending = self._objective(block.text, section, where), None
                 if objective is None:
                     objective = self._objective(
                         self.found.title or "Actions", section, (table.where, number)
@@ -749,6 +760,13 @@ class _Builder:
                     continue
                 self._action(layout, number, objective, values)
         return self.objectives
+
+    def _unused(self, pending, section: str) -> str:
+        """The section, where the text before a table was not its objective after all
+        (the table names its own): a heading there is the section of what follows."""
+        if pending is None or pending[0].level is None or pending[0].level == 0:
+            return section
+        return self._section(pending[0].text, pending[1])
 
     def _more_of_action(self, layout, number, action: ActionDraft, values) -> None:
         """A row under an action whose title cell is merged down over it: more of the

@@ -14,7 +14,7 @@ import docx
 import pytest
 from openpyxl import Workbook
 
-from improvement.models import Action, Plan, ProgressUpdate, StatusKeyEntry
+from improvement.models import Action, Objective, Plan, ProgressUpdate, StatusKeyEntry
 from improvement.workbook.documents import document_import, read_document
 from improvement.workbook.mapping import Choices
 
@@ -204,3 +204,20 @@ def test_a_due_date_column_saying_ongoing_keeps_it_as_the_timescale():
     assert outcome.result.saved, outcome.result.problems
     audit = Action.objects.get(reference="1")
     assert audit.due_date is None and audit.timescale == "Ongoing"
+
+
+def test_a_line_before_a_table_that_names_its_own_objectives_is_not_an_objective():
+    document = docx.Document()
+    document.add_paragraph("Updated: 14th October 2024")
+    table = document.add_table(rows=0, cols=3)
+    for values in (["Action", "Who", "Current status"], ["", "", ""], ["Recruit", "HR", ""]):
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = text
+    table.cell(1, 0).merge(table.cell(1, 2)).text = "Objective One: A stable workforce"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    outcome = run(buffer.getvalue(), "plan.docx", as_at=datetime.date(2024, 10, 14))
+    assert outcome.result.saved, outcome.result.problems
+    assert [(o.reference, o.title) for o in Objective.objects.all()] == [
+        ("Objective One", "A stable workforce")
+    ]
