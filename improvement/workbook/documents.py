@@ -179,6 +179,23 @@ def _plan_details(built: Built, choices: Choices, new_plan: bool) -> None:
                 else "Enter the plan's title.",
             )
         )
+    if new_plan and not choices.plan_slug and slug and Plan.objects.filter(slug=slug).exists():
+        # A new plan named like one already here must not quietly become that plan
+        # (another council's, perhaps): the person says which they mean.
+        problems.append(
+            Problem(
+                PLAN_DETAILS,
+                None,
+                "Slug",
+                f"A plan “{slug}” is already here, and this document would be imported "
+                "into it, though a new plan was asked for.",
+                f"Import into it with --plan {slug}, or give the new plan another title "
+                "with --title."
+                if command
+                else "Choose it under “Import into” to add to it, or give the new plan "
+                "another title.",
+            )
+        )
     if new_plan and not choices.organisation:
         problems.append(
             Problem(

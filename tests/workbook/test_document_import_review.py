@@ -221,3 +221,23 @@ def test_a_line_before_a_table_that_names_its_own_objectives_is_not_an_objective
     assert [(o.reference, o.title) for o in Objective.objects.all()] == [
         ("Objective One", "A stable workforce")
     ]
+
+
+def test_a_new_plan_whose_title_is_another_plans_is_not_imported_into_that_plan():
+    data = _docx(["Ref", "Action"], [["1", "Recruit"]], before=["Improvement Plan"])
+    first = run(data, "Improvement Plan.docx", organisation="Anytown Council")
+    assert first.result.saved, first.result.problems
+    # another council's document of the same title, imported as a new plan
+    second = run(data, "Improvement Plan.docx", organisation="Elsewhere Council")
+    assert not second.result.saved
+    [problem] = second.result.problems
+    assert "already" in problem.message and "improvement-plan" in problem.message
+    assert "Import into" in problem.fix
+    assert Plan.objects.get().organisation == "Anytown Council"
+    command = document_import(
+        data=data,
+        file_name="Improvement Plan.docx",
+        choices=Choices(organisation="Elsewhere", for_command=True),
+        check_permissions=False,
+    )
+    assert "--plan improvement-plan" in command.result.problems[0].fix
