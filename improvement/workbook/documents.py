@@ -50,7 +50,13 @@ def read_document(data: bytes, file_name: str) -> FoundDocument:
             f"“{name}” is a macro-enabled file.",
             "Save it without macros (as a .docx or .xlsx) and upload that.",
         )
-    readers = {"docx": read_docx, "xlsx": read_xlsx_tracker, "csv": read_csv_tracker}
+    # an old .doc is read as Word, to be refused as an old-style Word file
+    readers = {
+        "docx": read_docx,
+        "doc": read_docx,
+        "xlsx": read_xlsx_tracker,
+        "csv": read_csv_tracker,
+    }
     if extension in readers:
         found = readers[extension](data, name)
         if found.readable and not found.title:

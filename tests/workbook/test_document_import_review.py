@@ -241,3 +241,15 @@ def test_a_new_plan_whose_title_is_another_plans_is_not_imported_into_that_plan(
         check_permissions=False,
     )
     assert "--plan improvement-plan" in command.result.problems[0].fix
+
+
+def test_an_old_word_file_on_the_command_line_is_called_a_word_file(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    old = tmp_path / "plan.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000)
+    errors = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_plan", str(old), "--dry-run", stderr=errors, stdout=io.StringIO())
+    assert "old-style Word file (.doc)" in errors.getvalue()
+    assert "Excel" not in errors.getvalue()
