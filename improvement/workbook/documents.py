@@ -19,11 +19,13 @@ from django.utils import timezone
 from improvement.models import Plan, StatusKeyEntry
 from improvement.models.imports import SavedColumnMapping
 from improvement.permissions import can_edit_plan
+from improvement.workbook import format as fmt
 from improvement.workbook.mapping import (
     PLAN_DETAILS,
     Built,
     Choices,
     build,
+    labels_to_keep,
     normalise,
 )
 from improvement.workbook.readers.document import read_docx
@@ -48,7 +50,13 @@ def read_document(data: bytes, file_name: str) -> FoundDocument:
             f"“{name}” is a macro-enabled file.",
             "Save it without macros (as a .docx or .xlsx) and upload that.",
         )
-    readers = {"docx": read_docx, "xlsx": read_xlsx_tracker, "csv": read_csv_tracker}
+    # an old .doc is read as Word, to be refused as an old-style Word file
+    readers = {
+        "docx": read_docx,
+        "doc": read_docx,
+        "xlsx": read_xlsx_tracker,
+        "csv": read_csv_tracker,
+    }
     if extension in readers:
         found = readers[extension](data, name)
         if found.readable and not found.title:
@@ -141,11 +149,12 @@ def document_import(
         saved[mapping.shape] = list(mapping.fields)
         statuses.update(mapping.statuses or {})
     choices = replace(choices, statuses={**statuses, **choices.statuses})
+    words = key_words(visible)
     built = build(
         found,
         choices,
         saved=saved,
-        key_words=key_words(visible),
+        key_words=words,
         new_plan=stored is None,
         today=today or timezone.localdate(),
         key_labels=key_labels(visible),
@@ -159,12 +168,13 @@ def document_import(
         confirm=confirm,
         check_permissions=check_permissions,
         expected=expected,
-        add_labels=add_labels,
+        # Chosen on the check page, and the labels the person placed that the key lacks.
+        add_labels={**labels_to_keep(built.labels, words), **(add_labels or {})},
     )
     # The steps as the planner names them (sheet and row of the rows built) are what a
     # confirmation compares (`expected`); the person sees them in the document's words.
     raw_steps = result.steps
-    result.problems = _located_problems(built, result.problems)
+    result.problems = _located_problems(built, result.problems, choices.for_command)
     result.steps = [built.located.step(s) for s in result.steps]
     result.changed_since = [built.located.difference(d) for d in result.changed_since]
     if result.saved:
@@ -190,6 +200,23 @@ def _plan_details(built: Built, choices: Choices, new_plan: bool) -> None:
                 else "Enter the plan's title.",
             )
         )
+    if new_plan and not choices.plan_slug and slug and Plan.objects.filter(slug=slug).exists():
+        # A new plan named like one already here must not quietly become that plan
+        # (another council's, perhaps): the person says which they mean.
+        problems.append(
+            Problem(
+                PLAN_DETAILS,
+                None,
+                "Slug",
+                f"A plan “{slug}” is already here, and this document would be imported "
+                "into it, though a new plan was asked for.",
+                f"Import into it with --plan {slug}, or give the new plan another title "
+                "with --title."
+                if command
+                else "Choose it under “Import into” to add to it, or give the new plan "
+                "another title.",
+            )
+        )
     if new_plan and not choices.organisation:
         problems.append(
             Problem(
@@ -211,10 +238,49 @@ def _order(problem: Problem) -> tuple:
     return (2, int(numbers[0]) if numbers else 0, problem.row or 0)
 
 
-def _located_problems(built: Built, problems: list[Problem]) -> list[Problem]:
-    """The planner's problems in the document's words, one per cell, in document order."""
+PROGRESS_DATE = "Date of the progress it records"
+
+
+def _progress_date_problem(built: Built, problem: Problem, for_command: bool) -> Problem:
+    """A problem with an update's date, which in a document is the one date of all its
+    progress (the date given, else the one it states): said once, of that date."""
+    shown = f"{built.as_at:%d/%m/%Y}"
+    if "administrator" in problem.fix:
+        fix = (
+            "Give today's date with --as-at, or import it as an administrator."
+            if for_command
+            else f"Enter today's date under “{PROGRESS_DATE}”, or ask an administrator "
+            "to import the document (they may record its progress at its own date)."
+        )
+    else:
+        fix = (
+            "Give the right date with --as-at YYYY-MM-DD."
+            if for_command
+            else f"Correct the date under “{PROGRESS_DATE}”."
+        )
+    return Problem(
+        PLAN_DETAILS,
+        None,
+        "--as-at" if for_command else PROGRESS_DATE,
+        f"The progress in this document is dated {shown}. {problem.message}",
+        fix,
+    )
+
+
+def _located_problems(
+    built: Built, problems: list[Problem], for_command: bool = False
+) -> list[Problem]:
+    """The planner's problems in the document's words, one per cell, in document order;
+    a problem with the progress's date once, of that date, not once an update."""
     seen, located = set(), []
     for problem in problems:
+        if problem.sheet == fmt.UPDATES.name and problem.column == "As at":
+            problem = _progress_date_problem(built, problem, for_command)
+            if (problem.sheet, problem.message) in seen:
+                continue
+            seen.add((problem.sheet, problem.message))
+            located.append(problem)
+            continue
         p = built.located.problem(problem)
         cell = (p.sheet, p.row, p.column)
         if p.column and cell in seen:

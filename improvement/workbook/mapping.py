@@ -24,7 +24,7 @@ from datetime import date
 from django.utils.text import slugify
 
 from improvement.models import PlanKind
-from improvement.status import Status
+from improvement.status import SEVERITY, Status
 from improvement.workbook import format as fmt
 from improvement.workbook.readers.tables import FoundDocument, FoundTable
 from improvement.workbook.readers.workbook import ReadWorkbook, Row, SheetRows
@@ -739,6 +739,10 @@ class _Builder:
 
     def build(self) -> list[ObjectiveDraft]:
         section, objective = "", None
+        # The text before a table is its objective only once an action lands under it:
+        # a table that starts with its own objective row (merged across) leaves it out,
+        # so a line such as "Updated: 14th October 2024" is not an objective of none.
+        pending = None
         title = normalise(self.found.title)
         for layout in self.layouts:
             table = layout.table
@@ -751,7 +755,7 @@ class _Builder:
                     if above is not None and above.level is not None:
                         section = self._section(above.text, where)
                     if not layout.skipped:
-                        objective = self._objective(blocks[chosen].text, section, where)
+                        objective, pending = None, (blocks[chosen], where)
             if layout.skipped:
                 continue
             for number, cells in table.rows:
@@ -763,6 +767,8 @@ class _Builder:
                 if number in table.spanning or (
                     len(texts) == 1 and cells[0] and len(layout.headings) >= 3
                 ):
+                    section = self._unused(pending, section)
+                    pending = None
                     objective = self._objective(texts[0], section, (table.where, number))
                     continue
                 values = {
@@ -773,13 +779,42 @@ class _Builder:
                 if values.get(SECTION):
                     section = self._section(values[SECTION], (table.where, number))
                 if values.get(OBJECTIVE):
+                    section = self._unused(pending, section)
+                    pending = None
                     objective = self._objective(values[OBJECTIVE], section, (table.where, number))
+                if objective is None and pending is not None:
+                    block, where = pending
+                    objective, pending = self._objective(block.text, section, where), None
                 if objective is None:
                     objective = self._objective(
                         self.found.title or "Actions", section, (table.where, number)
                     )
+                if objective.actions and _merged_down(layout, number, TITLE):
+                    self._more_of_action(layout, number, objective.actions[-1], values)
+                    continue
                 self._action(layout, number, objective, values)
         return self.objectives
+
+    def _unused(self, pending, section: str) -> str:
+        """The section, where the text before a table was not its objective after all
+        (the table names its own): a heading there is the section of what follows."""
+        if pending is None or pending[0].level is None or pending[0].level == 0:
+            return section
+        return self._section(pending[0].text, pending[1])
+
+    def _more_of_action(self, layout, number, action: ActionDraft, values) -> None:
+        """A row under an action whose title cell is merged down over it: more of the
+        same action (another action required, its timescale and progress), joined to
+        it line by line; its status is the worse of the two."""
+        status, label, progress = self._status_and_progress(layout, number, values)
+        for key, text in values.items():
+            had = action.values.get(key, "")
+            if text and text not in had.split("\n"):
+                action.values[key] = f"{had}\n{text}" if had else text
+        if progress and progress not in action.progress.split("\n"):
+            action.progress = f"{action.progress}\n{progress}".strip()
+        if status and (not action.status or SEVERITY[status] > SEVERITY[action.status]):
+            action.status, action.label = status, label
 
     def _action(self, layout, number, objective: ObjectiveDraft, values) -> None:
         reference = values.get(REFERENCE, "").replace("\n", " ").strip()
@@ -803,6 +838,14 @@ class _Builder:
                 (layout.table.where, number),
             )
         )
+
+
+def _merged_down(layout: Layout, number: int, key: str) -> bool:
+    """Whether the row's cell for a field is merged down from the row above."""
+    merged = layout.table.merged_down.get(number)
+    return bool(merged) and any(
+        name == key and index in merged for index, name in enumerate(layout.fields)
+    )
 
 
 _LEAD = re.compile(r"^([^\W\d][\w ]{0,28}?)\s*(?::|\s[-–—]|[-–—]\s)")
@@ -898,6 +941,8 @@ def build(
         + (["Success measures"] if any(o.measures for o in objectives) else []),
     )
     used = {f for layout in layouts if not layout.skipped for f in layout.fields}
+    if _due_dates(objectives):
+        used.add(TIMESCALE)
     action_columns = {
         REFERENCE: None,
         TITLE: "Title",
@@ -917,6 +962,14 @@ def build(
         fmt.UPDATES,
         ["Update ref", "Objective", "Action", "As at", "Status", "Progress"]
         + (["Evidence"] if EVIDENCE in used else []),
+    )
+    # Labels the person placed (Green = on track) that the key lacks join it with the
+    # import (`labels_to_keep`), so the updates written in them keep them as well.
+    builder.key_words.update(
+        {
+            normalise(label): status
+            for label, status in labels_to_keep(builder.labels, key_words).items()
+        }
     )
     for n, title in enumerate(builder.sections, start=2):
         sections.rows.append(Row(n, {"Title": title}))
@@ -974,6 +1027,23 @@ def build(
     )
 
 
+def labels_to_keep(labels: dict[str, str], key_words: dict[str, str]) -> dict[str, str]:
+    """The labels written in the document and placed (label -> standard status) that the
+    plan's key lacks and that are not a standard status's own word: the import adds them
+    to the key, so the plan shows "Green" where the document says Green."""
+    standard = {normalise(s.label) for s in Status} | {
+        normalise(s.value).replace("_", " ") for s in Status
+    }
+    kept: dict[str, str] = {}
+    seen: set[str] = set()
+    for label, status in labels.items():
+        word = normalise(label)
+        if status and word not in key_words and word not in standard and word not in seen:
+            kept[label] = status
+            seen.add(word)
+    return kept
+
+
 def _layout_headings(layouts: list[Layout], where: str) -> dict[str, str]:
     """The workbook's column names as the document's headings, for the problems."""
     layout = next((x for x in layouts if x.table.where == where), None)
@@ -999,8 +1069,78 @@ def _layout_headings(layouts: list[Layout], where: str) -> dict[str, str]:
 
 
 def _date_in(timescale: str) -> date | None:
-    """A timescale that is a date and nothing else ("09/03", "March 2014")."""
-    try:
-        return read_date(timescale, month_year=True)
-    except CellProblem:
+    """A timescale that is a date and nothing else ("09/03", "March 2014", "Q3 2024/25");
+    over several lines (an action's milestones), the latest of them."""
+    dates = [council_date(line) for line in timescale.split("\n")]
+    return max((d for d in dates if d), default=None)
+
+
+_BY = re.compile(
+    r"^(?:(?:to be )?(?:completed )?by|before|due)?\s*(?:the\s+)?(?:end\s+(?:of\s+)?)?", re.I
+)
+_QUARTER = re.compile(r"^q([1-4])\s*(?:of\s+)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})$", re.I)
+_FINANCIAL_YEAR = re.compile(r"^(?:fy\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})$", re.I)
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_MONTH_SHORT_YEAR = re.compile(r"^([a-z]+)\.?,?\s+'?(\d{2})$", re.I)
+QUARTER_ENDS = {1: (0, 6, 30), 2: (0, 9, 30), 3: (0, 12, 31), 4: (1, 3, 31)}
+
+
+def _financial_year(first: str, second: str) -> int | None:
+    """The first calendar year of a financial year written "2024/25" or "2024-2025"."""
+    start = int(first)
+    if int(second) % 100 != (start + 1) % 100:
         return None
+    return start
+
+
+def council_date(text: str) -> date | None:
+    """A date as a UK council writes one in a plan, or None: day first ("01/04/2025" is
+    1 April), "1st April 2025", "By end of Sept 24", "March 2025", a financial year's
+    quarter ("Q3 2024/25" ends 31 December 2024) or the year itself ("2025/26" ends
+    31 March 2026). "Ongoing", "Monthly" and other words are not dates."""
+    import calendar
+
+    from improvement.workbook.values import MONTHS
+
+    line = _BY.sub("", " ".join(text.split()).rstrip(".")).strip()
+    line = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1", line, flags=re.I)
+    try:
+        if match := _QUARTER.match(line):
+            start = _financial_year(match[2], match[3])
+            if start is not None:
+                later, month, day = QUARTER_ENDS[int(match[1])]
+                return date(start + later, month, day)
+            return None
+        if match := _FINANCIAL_YEAR.match(line):
+            start = _financial_year(match[1], match[2])
+            return date(start + 1, 3, 31) if start is not None else None
+        if match := _DAY_FIRST.match(line):
+            return date(int(match[3]), int(match[2]), int(match[1]))
+        if (match := _MONTH_SHORT_YEAR.match(line)) and match[1].casefold() in MONTHS:
+            year, month = 2000 + int(match[2]), MONTHS[match[1].casefold()]
+            return date(year, month, calendar.monthrange(year, month)[1])
+        return read_date(line, month_year=True)
+    except (CellProblem, ValueError):
+        return None
+
+
+# A due date that looks like a date but is not one ("31/02/2025") stays a problem to
+# correct; words ("Ongoing", "Monthly") are the action's timescale as written.
+_DATE_SHAPED = re.compile(r"^\d{1,4}[/.-]\d{1,2}([/.-]\d{1,4})?$")
+
+
+def _due_dates(objectives: list[ObjectiveDraft]) -> bool:
+    """Each action's due date as a date where it is one; a due date written in words
+    becomes the timescale, where the action has none. Whether any did."""
+    moved = False
+    for objective in objectives:
+        for action in objective.actions:
+            text = action.values.get(DUE)
+            if not text or not isinstance(text, str):
+                continue
+            if (due := _date_in(text)) is not None:
+                action.values[DUE] = due
+            elif not action.values.get(TIMESCALE) and not _DATE_SHAPED.match(text.strip()):
+                action.values[TIMESCALE], action.values[DUE] = text, ""
+                moved = True
+    return moved

@@ -40,7 +40,7 @@ from improvement.workbook.readers.tracker import is_plan_workbook
 from improvement.workbook.results import UNCHANGED
 from improvement.workbook.services import plan_import
 
-DOCUMENTS = (".docx", ".docm", ".csv")
+DOCUMENTS = (".docx", ".docm", ".doc", ".csv")
 
 
 def _pair(text: str, option: str) -> tuple[str, str]:

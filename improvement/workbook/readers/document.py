@@ -2,8 +2,10 @@
 paragraphs written between them, by python-docx (no XML of our own).
 
 A merged cell reads as its text in every grid cell it covers: merged down, each row has
-it (a "Responsible" merged over three actions belongs to each); merged across the whole
-row, the row is a heading inside the table. Links to outside files (a picture or a
+it (a "Responsible" merged over three actions belongs to each), and the table says which
+cells were merged down (an activity merged over its several actions required is one
+action: the mapping joins its rows); merged across the whole row, the row is a heading
+inside the table. Links to outside files (a picture or a
 template at a web address) are never followed: python-docx does not fetch them, and
 nothing here asks it to.
 """
@@ -45,16 +47,22 @@ def _level(paragraph) -> int | None:
     return None
 
 
-def _table_rows(table, found: FoundDocument, where: str) -> tuple[list, set[int]]:
-    rows, spanning = [], set()
+def _table_rows(table, found: FoundDocument, where: str) -> tuple[list, set[int], dict]:
+    rows, spanning, merged_down = [], set(), {}
+    above: list = []
     for number, row in enumerate(table.rows, start=1):
         count_row(found, where)
         cells = row.cells[: fmt.MAX_COLUMNS]
         texts = [clean_text(cell.text) for cell in cells]
         if len(cells) > 1 and all(cell._tc is cells[0]._tc for cell in cells):
             spanning.add(number)
+        # python-docx gives a cell merged down the same cell in each row it covers
+        down = {i for i, (a, b) in enumerate(zip(above, cells, strict=False)) if a._tc is b._tc}
+        if down:
+            merged_down[number] = down
+        above = cells
         rows.append((number, texts))
-    return rows, spanning
+    return rows, spanning, merged_down
 
 
 def read_docx(data: bytes, file_name: str) -> FoundDocument:
@@ -96,8 +104,8 @@ def _read_body(document, found: FoundDocument) -> None:
         if isinstance(item, Table):
             count_table(found)
             where = f"Table {len(found.tables) + 1}"
-            rows, spanning = _table_rows(item, found, where)
-            found.tables.append(FoundTable(where, rows, blocks, 1, spanning))
+            rows, spanning, merged_down = _table_rows(item, found, where)
+            found.tables.append(FoundTable(where, rows, blocks, 1, spanning, merged_down))
             blocks = []
             continue
         text = clean_text(item.text)

@@ -53,6 +53,9 @@ class FoundTable:
     # Rows whose one cell spans the whole width (merged across): a heading inside the
     # table, by row number.
     spanning: set[int] = field(default_factory=set)
+    # Columns whose cell is merged down from the row above, by row number: an activity
+    # whose several actions required (or progress notes) each have a row of their own.
+    merged_down: dict[int, set[int]] = field(default_factory=dict)
 
 
 @dataclass

@@ -37,7 +37,9 @@ def cell_text(value: object) -> str:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return f"{value:%d/%m/%Y}"
+        # Year first: a real Excel date is never ambiguous, but "01/04/2025" as text is
+        # (the date reader asks which day and month it is).
+        return f"{value:%Y-%m-%d}"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool):
@@ -118,10 +120,13 @@ def read_csv_tracker(data: bytes, file_name: str) -> FoundDocument:
         return found
     if data[:4] == b"PK\x03\x04" or b"\0" in data[:4096]:
         return found.refuse(f"“{name}” is not a CSV file.", NOT_A_TRACKER_FIX)
+    # A byte-order mark before Windows-1252 text (saved by one program, edited in
+    # another) is dropped before the text is read, so the first heading is itself.
+    body = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        text = data.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+        text = body.decode("cp1252", errors="replace")
     found.bytes_read = len(data)
     try:
         _take(found, name, csv.reader(io.StringIO(text, newline="")))
