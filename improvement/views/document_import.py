@@ -325,8 +325,14 @@ def _take_choices(request, pending: PendingImport) -> dict[str, str]:
     for name, value in request.POST.items():
         if not name.startswith("field-"):
             continue
-        _, shape, index = name.split("-", 2)
-        if value not in fields_known or not index.isdigit() or len(shape) != 40:
+        # field-<the table's shape>-<column>; anything else was not on the page.
+        parts = name.split("-", 2)
+        shape, index = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
+        if (
+            value not in fields_known
+            or not (index.isascii() and index.isdigit())
+            or len(shape) != 40
+        ):
             errors[name] = "Choose one of the fields."
             continue
         by_shape.setdefault(shape, {})[int(index)] = value

@@ -145,6 +145,26 @@ def test_a_bad_choice_on_the_page_is_a_message_not_a_500(client, administrator):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "field-x",
+        "field-",
+        "field-x-y-z",
+        "field--",
+        f"field-{'a' * 40}-",
+        "field-€-1",
+        f"field-{'a' * 40}-²",
+    ],
+)
+def test_a_tampered_field_name_is_a_message_not_a_500(client, administrator, name):
+    client.force_login(administrator)
+    _, check = checked(client, upload(client, activity_plan()))
+    response = client.post(check, {name: "title"})
+    assert response.status_code == 400
+    assert "Choose one of the fields." in response.content.decode()
+
+
 def test_the_confirmation_is_refused_if_the_plan_changed_since_the_check(client, administrator):
     client.force_login(administrator)
     checked(client, upload(client, activity_plan()))
