@@ -86,3 +86,43 @@ def test_a_label_the_key_lacks_is_added_on_the_page_and_imported(page, tmp_path)
     assert_accessible(page)
     page.get_by_role("button", name="Import the plan").first.click()
     expect(page.get_by_text(re.compile(r"Imported “Anytown improvement plan”"))).to_be_visible()
+
+
+def _fits(page, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
+
+
+@pytest.mark.parametrize("width", [320, 640])
+def test_a_documents_check_page_reflows_at_narrow_widths(page, tmp_path, width):
+    """Its preview, problems and steps stack into labelled rows (WCAG 1.4.10)."""
+    from tests.workbook.documents import activity_plan
+
+    sign_in(page, roles.ADMINISTRATOR, first_name="Ada", last_name="Admin")
+    path = tmp_path / "Improvement plan with a very long file name for the problems table.docx"
+    path.write_bytes(activity_plan())
+    page.goto(page.base + "/plan-documents/import/")
+    page.get_by_label("A new plan's title").fill("Children's services improvement plan")
+    page.get_by_label("A new plan's organisation").fill("Anytown Council")
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name="Check the document").click()
+    expect(page.get_by_role("heading", name="The plan it would build")).to_be_visible()
+    _fits(page, width)
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [320])
+def test_a_workbooks_dry_run_with_problems_reflows(page, tmp_path, width):
+    sign_in(page, roles.ADMINISTRATOR, first_name="Ada", last_name="Admin")
+    sheets = minimal_sheets()
+    sheets["Actions"][1][3] = "the thirty-first of never, a date no one can read"
+    path = tmp_path / "a-workbook-with-a-long-name-and-problems.xlsx"
+    path.write_bytes(xlsx(sheets))
+    page.goto(page.base + "/plan-workbooks/import/")
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name="Check the workbook").click()
+    expect(page.locator("#problems")).to_be_visible()
+    _fits(page, width)
