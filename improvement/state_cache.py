@@ -32,6 +32,7 @@ import json
 import zlib
 from collections.abc import Callable, Iterable
 from datetime import date
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db.models import QuerySet
@@ -146,6 +147,23 @@ def plan_fragment(user, plan: Plan, page: str, render: Callable[[], str]) -> str
         user, [plan.pk], page, lambda missing: {plan.pk: render()}, kind="plan-page"
     )
     return found[0][1] if found else ""
+
+
+def page_key(name: str, as_at: date, plan_ids: Iterable[int], query, *more: str) -> str:
+    """What a page drawn from many plans is cached under besides the plans' versions and
+    the reader's rights (`page_parts`): which page, its as-at day (today's when none is
+    given: overdue and staleness depend on it), the plans it shows, anything else it
+    depends on, and its query as typed (a mistyped value shows its message; its links
+    carry the query)."""
+    return "|".join(
+        [
+            name,
+            f"{as_at:%Y-%m-%d}",
+            *more,
+            ",".join(map(str, plan_ids)),
+            urlencode(sorted(query.lists()), doseq=True),
+        ]
+    )
 
 
 def page_parts(

@@ -1,7 +1,5 @@
 """The action table: filter, sort, page, and export exactly what is shown."""
 
-from urllib.parse import urlencode
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -67,14 +65,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     # query, so a repeat view reads no action and renders nothing, and a write to any of
     # the plans (or a person's new name) shows at once.
     visible = list(Plan.objects.visible_to(request.user).values_list("pk", flat=True))
-    page = "|".join(
-        [
-            "actions",
-            f"{as_at:%Y-%m-%d}",
-            ",".join(map(str, visible)),
-            urlencode(sorted(request.GET.lists()), doseq=True),
-        ]
-    )
+    page = state_cache.page_key("actions", as_at, visible, request.GET)
     parts = state_cache.page_parts(request.user, visible, page, render_parts)
     context = {
         "form": form,

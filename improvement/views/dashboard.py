@@ -1,7 +1,5 @@
 """The director's dashboard."""
 
-from urllib.parse import urlencode
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -34,14 +32,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         if any(filters.values())
         else visible
     )
-    page = "|".join(
-        [
-            "dashboard",
-            f"{form.as_at_date:%Y-%m-%d}",
-            ",".join(map(str, shown)),
-            urlencode(sorted(request.GET.lists()), doseq=True),
-        ]
-    )
+    page = state_cache.page_key("dashboard", form.as_at_date, shown, request.GET)
 
     def render_body() -> str:
         board = build_page(

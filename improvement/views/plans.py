@@ -46,14 +46,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     # plan, or a write to any, shows at once), their rights, the day and the query as
     # typed; a repeat view unpickles no state and renders nothing.
     visible = list(Plan.objects.visible_to(user).values_list("pk", flat=True))
-    key = "|".join(
-        [
-            "plans",
-            f"{form.as_at_date:%Y-%m-%d}",
-            "staff" if user.is_staff else "",
-            ",".join(map(str, visible)),
-            urlencode(sorted(request.GET.lists()), doseq=True),
-        ]
+    key = state_cache.page_key(
+        "plans", form.as_at_date, visible, request.GET, "staff" if user.is_staff else ""
     )
     body = state_cache.page_body(user, visible, key, render_body)
     # Our own template's output, escaped when it was rendered.
